@@ -1,0 +1,107 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "journeyman",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "journeyman", targets: ["journeyman"]),
+        .library(name: "MidjourneyAPI", targets: ["MidjourneyAPI"]),
+        .library(name: "JourneymanServer", targets: ["JourneymanServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
+        .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "MidjourneyAPI", swiftSettings: swiftSettings),
+        .target(name: "JourneymanImaging", dependencies: ["CPNG", "CJPEG"], swiftSettings: swiftSettings),
+        .target(
+            name: "JourneymanCore",
+            dependencies: [
+                "MidjourneyAPI",
+                "JourneymanImaging",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JourneymanEngine",
+            dependencies: ["JourneymanCore", "JourneymanImaging"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JourneymanStore",
+            dependencies: [
+                "JourneymanCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JourneymanServer",
+            dependencies: [
+                "MidjourneyAPI",
+                "JourneymanCore",
+                "JourneymanStore",
+                "JourneymanEngine",
+                "JourneymanImaging",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "journeyman",
+            dependencies: [
+                "JourneymanServer",
+                "JourneymanCore",
+                "JourneymanStore",
+                "JourneymanEngine",
+                "JourneymanImaging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "JourneymanBenchmarks",
+            dependencies: ["JourneymanEngine", "JourneymanImaging", "JourneymanCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "JourneymanImagingTests", dependencies: ["JourneymanImaging"], swiftSettings: swiftSettings),
+        .testTarget(name: "JourneymanCoreTests", dependencies: ["JourneymanCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "JourneymanEngineTests",
+            dependencies: ["JourneymanEngine", "JourneymanImaging", "JourneymanCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JourneymanStoreTests",
+            dependencies: ["JourneymanStore", "JourneymanCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JourneymanServerTests",
+            dependencies: [
+                "JourneymanServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,105 @@
+import Crypto
+import Foundation
+
+/// An API a credential may be granted.
+public enum APIScope: String, Sendable, CaseIterable, Codable {
+    case imagine, describe, tasks
+
+    /// Parses a comma-separated list ("imagine,tasks"); nil when a name is unknown.
+    public static func parseList(_ text: String) -> Set<APIScope>? {
+        var scopes: Set<APIScope> = []
+        for part in text.split(separator: ",") {
+            guard let scope = APIScope(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else { return nil }
+            scopes.insert(scope)
+        }
+        return scopes.isEmpty ? nil : scopes
+    }
+}
+
+/// An application: owns tasks and credits.
+public struct Application: Sendable, Equatable {
+    /// UUID.
+    public var id: String
+    /// A name people recognise.
+    public var name: String
+    /// Credits left.
+    public var credits: Int
+    /// Key of the HMAC that signs this application's webhooks.
+    public var webhookSecret: String
+    /// Unix seconds.
+    public var createdAt: Double
+
+    /// Creates an application.
+    public init(id: String, name: String, credits: Int, webhookSecret: String, createdAt: Double) {
+        self.id = id
+        self.name = name
+        self.credits = credits
+        self.webhookSecret = webhookSecret
+        self.createdAt = createdAt
+    }
+}
+
+/// A token of an application, stored only as its SHA-256 hash.
+public struct Credential: Sendable, Equatable {
+    /// UUID.
+    public var id: String
+    /// The application it belongs to.
+    public var applicationID: String
+    /// A name people recognise.
+    public var name: String
+    /// Hex SHA-256 of the token.
+    public var tokenHash: String
+    /// The APIs it may call.
+    public var scopes: Set<APIScope>
+    /// Whether it has been revoked.
+    public var revoked: Bool
+    /// Unix seconds after which it no longer works.
+    public var expiresAt: Double?
+    /// Unix seconds.
+    public var createdAt: Double
+
+    /// Creates a credential.
+    public init(
+        id: String, applicationID: String, name: String, tokenHash: String, scopes: Set<APIScope>, revoked: Bool = false,
+        expiresAt: Double? = nil, createdAt: Double
+    ) {
+        self.id = id
+        self.applicationID = applicationID
+        self.name = name
+        self.tokenHash = tokenHash
+        self.scopes = scopes
+        self.revoked = revoked
+        self.expiresAt = expiresAt
+        self.createdAt = createdAt
+    }
+}
+
+/// Makes and hashes tokens.
+public enum TokenHasher {
+    /// A new random token: `jm_` and 43 URL-safe base64 characters (256 bits).
+    public static func newToken() -> String {
+        "jm_" + randomBase64URL(byteCount: 32)
+    }
+
+    /// A new random webhook secret in the Standard Webhooks form (`whsec_` + base64).
+    public static func newWebhookSecret() -> String {
+        "whsec_" + Data(randomBytes(24)).base64EncodedString()
+    }
+
+    /// Hex SHA-256 of a token.
+    public static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
+    private static func randomBase64URL(byteCount: Int) -> String {
+        Data(randomBytes(byteCount)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

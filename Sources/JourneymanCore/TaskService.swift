@@ -1,0 +1,273 @@
+import Foundation
+import JourneymanImaging
+import Logging
+import MidjourneyAPI
+
+/// The domain: accepts tasks durably, answers queries, cancels, and lets callers wait for results.
+public struct TaskService: Sendable {
+    /// Where tasks live.
+    public let store: any TaskStore
+    /// Where images live.
+    public let blobs: any BlobStore
+    /// Tells listeners what happens to tasks.
+    public let events: TaskEventHub
+    /// Wakes workers when a task is stored.
+    public let workSignal: WorkSignal
+    /// Absolute image URLs.
+    public let links: ImageLinks
+    /// Ids of every kind.
+    public let identifiers: IdentifierFactory
+    /// Unix seconds now.
+    public let now: @Sendable () -> Double
+
+    /// Creates the service.
+    public init(
+        store: any TaskStore,
+        blobs: any BlobStore,
+        events: TaskEventHub = TaskEventHub(),
+        workSignal: WorkSignal = WorkSignal(),
+        links: ImageLinks,
+        identifiers: IdentifierFactory = IdentifierFactory(),
+        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
+        self.store = store
+        self.blobs = blobs
+        self.events = events
+        self.workSignal = workSignal
+        self.links = links
+        self.identifiers = identifiers
+        self.now = now
+    }
+
+    // MARK: Access
+
+    /// The credential and application behind a token, if it may call `scope`.
+    public func authenticate(token: String?, scope: APIScope) async throws -> (Credential, Application) {
+        guard let token, !token.isEmpty, token.utf8.count <= 512 else { throw ServiceError.invalidToken }
+        guard let credential = try await store.credential(tokenHash: TokenHasher.hash(token)), !credential.revoked else {
+            throw ServiceError.invalidToken
+        }
+        if let expiresAt = credential.expiresAt, expiresAt <= now() { throw ServiceError.invalidToken }
+        guard let application = try await store.application(id: credential.applicationID) else { throw ServiceError.invalidToken }
+        guard credential.scopes.contains(scope) else {
+            throw ServiceError(.tokenMismatched, "This token is not granted the \(scope.rawValue) API.")
+        }
+        return (credential, application)
+    }
+
+    // MARK: Submitting
+
+    /// Checks an imagine request against the actions graph and stores it as a pending task.
+    public func submitImagine(_ request: ImagineRequest, credential: Credential, traceID: String) async throws -> TaskRow {
+        guard let action = ImagineAction(rawValue: request.action) else {
+            throw ServiceError(.apiNotImplemented, "action '\(request.action.prefix(60))' is not implemented by the Imagine API")
+        }
+        let prompt = try request.prompt.map { try PromptParser.parse($0) }
+        var parent: TaskRow?
+        var seed: UInt32
+        if action == .generate {
+            guard let prompt, !prompt.text.isEmpty || !prompt.imageURLs.isEmpty else {
+                throw ServiceError(.badRequest, "field 'prompt' is required for action 'generate'")
+            }
+            seed = prompt.seed ?? UInt32.random(in: 0...UInt32.max)
+        } else {
+            guard let imageID = request.imageID, !imageID.isEmpty else {
+                throw ServiceError(.badRequest, "field 'image_id' is required for action '\(action.rawValue)'")
+            }
+            guard let found = try await store.task(imageID: imageID, applicationID: credential.applicationID) else {
+                throw ServiceError(.badRequest, "image_id '\(imageID.prefix(40))' is unknown")
+            }
+            guard found.state == .succeeded else {
+                throw ServiceError(.badRequest, "the task of image_id '\(imageID)' has not succeeded (it is \(found.state.rawValue))")
+            }
+            let parentAction = ImagineAction(rawValue: found.action) ?? .generate
+            guard parentAction.followUps.contains(action) else {
+                let allowed = parentAction.followUps.map(\.rawValue).joined(separator: ", ")
+                throw ServiceError(
+                    .badRequest,
+                    "action '\(action.rawValue)' cannot follow '\(parentAction.rawValue)'; allowed: \(allowed.isEmpty ? "none" : allowed)"
+                )
+            }
+            if action == .variationRegion {
+                try validateMask(request.mask, parent: found)
+            }
+            parent = found
+            seed = try seedForFollowUp(action, prompt: prompt, parent: found)
+        }
+        let createdAt = now()
+        let date = Date(timeIntervalSince1970: createdAt)
+        let task = TaskRow(
+            id: identifiers.uuid(),
+            objectID: identifiers.objectID(at: date),
+            applicationID: credential.applicationID,
+            credentialID: credential.id,
+            traceID: traceID,
+            type: .imagine,
+            request: String(decoding: JSONValue.object(request.echo).encoded(), as: UTF8.self),
+            imageID: identifiers.imageID(at: date),
+            jobID: identifiers.uuid(),
+            createdAt: createdAt,
+            action: action.rawValue,
+            parentID: parent?.id,
+            seed: Int64(seed),
+            cost: request.mode.cost
+        )
+        try await insert(task)
+        return task
+    }
+
+    /// Stores a describe request as a pending task (the image is fetched by the worker).
+    public func submitDescribe(_ request: DescribeRequest, credential: Credential, traceID: String) async throws -> TaskRow {
+        let createdAt = now()
+        let task = TaskRow(
+            id: identifiers.uuid(),
+            objectID: identifiers.objectID(at: Date(timeIntervalSince1970: createdAt)),
+            applicationID: credential.applicationID,
+            credentialID: credential.id,
+            traceID: traceID,
+            type: .describe,
+            request: String(decoding: JSONValue.object(request.echo).encoded(), as: UTF8.self),
+            imageID: nil,
+            jobID: identifiers.uuid(),
+            createdAt: createdAt,
+            action: "describe",
+            cost: 1
+        )
+        try await insert(task)
+        return task
+    }
+
+    private func insert(_ task: TaskRow) async throws {
+        do {
+            try await store.insertTask(task)
+        } catch StoreError.insufficientCredits(let balance, let cost) {
+            throw ServiceError(.usedUp, "This application has \(balance) credits left; the task costs \(cost).")
+        }
+        workSignal.notify()
+    }
+
+    private func seedForFollowUp(_ action: ImagineAction, prompt: ParsedPrompt?, parent: TaskRow) throws -> UInt32 {
+        if let seed = prompt?.seed { return seed }
+        switch action {
+        case .upscale1, .upscale2, .upscale3, .upscale4, .upscale2x, .upscale4x:
+            return UInt32(truncatingIfNeeded: parent.seed ?? 0)
+        default:
+            return UInt32.random(in: 0...UInt32.max)
+        }
+    }
+
+    private func validateMask(_ mask: String?, parent: TaskRow) throws {
+        guard let mask, !mask.isEmpty else {
+            throw ServiceError(.badRequest, "field 'mask' (a base64 PNG) is required for action 'variation_region'")
+        }
+        let base64 = mask.split(separator: ",", maxSplits: 1).last.map(String.init) ?? mask
+        guard let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) else {
+            throw ServiceError(.badRequest, "field 'mask' is not valid base64")
+        }
+        let image: RGBAImage
+        do { image = try PNG.decode([UInt8](data), maxPixels: 64_000_000) } catch {
+            throw ServiceError(.badRequest, "field 'mask' is not a PNG image: \(error)")
+        }
+        if let size = Self.rawSize(of: parent), size != (image.width, image.height) {
+            throw ServiceError(
+                .badRequest,
+                "field 'mask' is \(image.width)×\(image.height) but the image is \(size.0)×\(size.1); they must match"
+            )
+        }
+    }
+
+    /// The full-size dimensions a finished imagine row's response names.
+    public static func rawSize(of row: TaskRow) -> (Int, Int)? {
+        guard let response = row.response, let value = try? JSONValue.parse(Array(response.utf8)).objectValue,
+            let width = value["raw_image_width"]?.doubleValue, let height = value["raw_image_height"]?.doubleValue
+        else { return nil }
+        return (Int(width), Int(height))
+    }
+
+    // MARK: Querying
+
+    /// One task of the application by id, or by trace id; nil when there is none (or it is another's).
+    public func retrieve(id: String?, traceID: String?, applicationID: String) async throws -> TaskRow? {
+        if let id {
+            return try await store.task(id: id, applicationID: applicationID)
+        }
+        if let traceID {
+            return try await store.task(traceID: traceID, applicationID: applicationID)
+        }
+        return nil
+    }
+
+    /// The application's tasks among `ids` (or `traceIDs`) in the order asked, unknown ones left out.
+    public func retrieveBatch(ids: [String]?, traceIDs: [String]?, applicationID: String) async throws -> [TaskRow] {
+        if let ids {
+            let rows = try await store.tasks(ids: ids, applicationID: applicationID)
+            let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            return ids.compactMap { byID[$0] }
+        }
+        if let traceIDs {
+            let rows = try await store.tasks(traceIDs: traceIDs, applicationID: applicationID)
+            var byTrace: [String: TaskRow] = [:]
+            for row in rows where byTrace[row.traceID] == nil { byTrace[row.traceID] = row }
+            return traceIDs.compactMap { byTrace[$0] }
+        }
+        return []
+    }
+
+    /// The application's tasks, newest first.
+    public func list(applicationID: String, offset: Int, limit: Int) async throws -> [TaskRow] {
+        try await store.tasks(applicationID: applicationID, offset: offset, limit: limit)
+    }
+
+    /// Cancels a pending or running task of the application; its credits come back.
+    public func cancel(id: String, applicationID: String) async throws -> TaskRow {
+        guard let row = try await store.task(id: id, applicationID: applicationID) else {
+            throw ServiceError(.badRequest, "task '\(id.prefix(40))' is unknown")
+        }
+        guard !row.state.isFinished else {
+            throw ServiceError(.badRequest, "task '\(id)' has already finished (\(row.state.rawValue)); only pending or running tasks can be cancelled")
+        }
+        let failure = FailureResult(taskID: row.id, traceID: row.traceID, code: ErrorCode.cancelled.rawValue, message: "The task was cancelled.")
+        let outcome = TaskOutcome(state: .cancelled, response: Self.json(failure), finishedAt: now())
+        guard try await store.finishTask(id: id, owner: nil, outcome: outcome) else {
+            throw ServiceError(.badRequest, "task '\(id)' has already finished; only pending or running tasks can be cancelled")
+        }
+        guard let finished = try await store.task(id: id) else { throw ServiceError(.apiError, "The task could not be read back.") }
+        events.publish(id, .finished(finished))
+        return finished
+    }
+
+    /// Waits until the task finishes or `timeout` seconds pass; answers the finished row, or nil on timeout.
+    public func waitUntilFinished(_ taskID: String, timeout: Double) async throws -> TaskRow? {
+        let stream = events.subscribe(taskID)
+        // Subscribed first, then read: a finish between the two is not missed.
+        if let row = try await store.task(id: taskID), row.state.isFinished { return row }
+        return await withTaskGroup(of: TaskRow?.self) { group in
+            group.addTask {
+                for await event in stream {
+                    if case .finished(let row) = event { return row }
+                }
+                return nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(timeout))
+                return nil
+            }
+            // A slow poll too, for a task finished where this process's hub does not hear it.
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(2))
+                    if let row = try? await store.task(id: taskID), row.state.isFinished { return row }
+                }
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Compact JSON text of a wire value.
+    public static func json(_ value: some Encodable) -> String {
+        String(decoding: (try? JSONCoding.encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}

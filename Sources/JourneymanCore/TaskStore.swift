@@ -1,0 +1,66 @@
+/// Where applications, credentials and tasks live durably. The tasks table is also the work queue.
+public protocol TaskStore: Sendable {
+    /// Adds an application.
+    func createApplication(_ application: Application) async throws
+    /// One application by id.
+    func application(id: String) async throws -> Application?
+    /// Every application, oldest first.
+    func applications() async throws -> [Application]
+    /// Adds `amount` credits (negative takes away, never below zero); answers the new balance, nil for an unknown id.
+    func addCredits(applicationID: String, amount: Int) async throws -> Int?
+
+    /// Adds a credential.
+    func createCredential(_ credential: Credential) async throws
+    /// The credential whose token has this hash (revoked ones included).
+    func credential(tokenHash: String) async throws -> Credential?
+    /// Every credential, oldest first.
+    func credentials() async throws -> [Credential]
+    /// Revokes a credential; false when there is none with that id.
+    func revokeCredential(id: String) async throws -> Bool
+
+    /// Stores a new pending task and charges its cost to its application in one transaction.
+    /// Throws `StoreError.insufficientCredits` (and stores nothing) when the balance is short.
+    func insertTask(_ task: TaskRow) async throws
+    /// One task of an application by id.
+    func task(id: String, applicationID: String) async throws -> TaskRow?
+    /// One task of an application by its creating request's trace id.
+    func task(traceID: String, applicationID: String) async throws -> TaskRow?
+    /// One task of an application by the image id it produced.
+    func task(imageID: String, applicationID: String) async throws -> TaskRow?
+    /// The application's tasks among `ids`, in any order.
+    func tasks(ids: [String], applicationID: String) async throws -> [TaskRow]
+    /// The application's tasks among `traceIDs`, in any order.
+    func tasks(traceIDs: [String], applicationID: String) async throws -> [TaskRow]
+    /// The application's tasks, newest first.
+    func tasks(applicationID: String, offset: Int, limit: Int) async throws -> [TaskRow]
+    /// Any task by id, whatever its application (for workers and image serving).
+    func task(id: String) async throws -> TaskRow?
+
+    /// Claims the oldest pending task, or a running one whose lease lapsed, for `owner` until `now + leaseSeconds`.
+    func claimTask(owner: String, now: Double, leaseSeconds: Double) async throws -> TaskRow?
+    /// Records progress and renews the lease; false when `owner` no longer holds a running task `id`.
+    func updateProgress(id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double) async throws -> Bool
+    /// Finishes a task exactly once: only while it is unfinished and (when `owner` is given) held by `owner`.
+    /// A failed or cancelled task's cost goes back to its application in the same transaction.
+    func finishTask(id: String, owner: String?, outcome: TaskOutcome) async throws -> Bool
+    /// Puts the running tasks held by `owner` back to pending (graceful shutdown); answers how many.
+    func releaseTasks(owner: String) async throws -> Int
+    /// How many tasks are pending or running.
+    func unfinishedTaskCount() async throws -> Int
+}
+
+/// Failures a store reports in domain terms.
+public enum StoreError: Error, Sendable, Equatable {
+    /// The application's balance does not cover the task's cost.
+    case insufficientCredits(balance: Int, cost: Int)
+    /// The application does not exist.
+    case unknownApplication(String)
+}
+
+/// Where images live, by name (`<task_id>.png`, `<task_id>-1.png`, ...).
+public protocol BlobStore: Sendable {
+    /// Stores bytes under a name, replacing any earlier ones; durable when it returns.
+    func put(_ name: String, bytes: [UInt8]) async throws
+    /// The bytes of a name, or nil.
+    func get(_ name: String) async throws -> [UInt8]?
+}

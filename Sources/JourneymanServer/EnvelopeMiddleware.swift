@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JourneymanCore
+import Logging
+import MidjourneyAPI
+
+/// Gives every request a trace id, puts it on every answer, and turns every error into the envelope.
+struct EnvelopeMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    /// Paths that exist, so a wrong method answers 405 rather than 404.
+    let knownPaths: Set<String>
+
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.traceID = UUID().uuidString.lowercased()
+        context.logger[metadataKey: "trace_id"] = "\(context.traceID)"
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = try envelope(for: error, request: request, context: context).response(from: request, context: context)
+        }
+        response.headers[.xTraceID] = context.traceID
+        return response
+    }
+
+    private func envelope(for error: any Error, request: Request, context: AppRequestContext) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as ServiceError:
+            return APIError(error.code, error.message, traceID: context.traceID, retryAfter: error.retryAfter)
+        case let error as RequestError:
+            return APIError(error.code, error.message, traceID: context.traceID)
+        case let error as HTTPError where error.status == .notFound:
+            if knownPaths.contains(request.uri.path) {
+                return APIError(.methodNotAllowed, "Method \(request.method.rawValue) is not allowed on \(request.uri.path).", traceID: context.traceID)
+            }
+            return APIError(.notFound, "There is nothing at this path.", traceID: context.traceID)
+        case let error as any HTTPResponseError where error.status == .contentTooLarge:
+            return APIError(.badRequest, "The request body is larger than the limit.", traceID: context.traceID, status: .contentTooLarge)
+        case let error as any HTTPResponseError where (400..<500).contains(error.status.code):
+            return APIError(.badRequest, "The request is malformed.", traceID: context.traceID)
+        default:
+            context.logger.error("internal error", metadata: ["error": "\(error)"])
+            return APIError(.apiError, "An internal error occurred; the request can be retried.", traceID: context.traceID)
+        }
+    }
+}
+
+extension HTTPField.Name {
+    /// `x-trace-id`.
+    static let xTraceID = HTTPField.Name("x-trace-id")!
+}

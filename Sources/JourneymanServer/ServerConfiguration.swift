@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+
+/// Everything `journeyman serve` can be told.
+public struct ServerConfiguration: Sendable {
+    /// Address to listen on.
+    public var host: String
+    /// Port to listen on (0 picks a free one).
+    public var port: Int
+    /// Directory holding the SQLite file and the images.
+    public var dataDirectory: String
+    /// Base of the image URLs in responses; nil means `http://<host>:<port>`.
+    public var publicURL: String?
+    /// How many tasks run at once.
+    public var workers: Int
+    /// Largest request body, in bytes.
+    public var maxBodyBytes: Int
+    /// Credits a new application starts with.
+    public var freeCredits: Int
+    /// How long a worker's claim on a task lasts unless renewed.
+    public var leaseSeconds: Double
+    /// How long a graceful shutdown waits for running tasks.
+    public var shutdownGraceSeconds: Double
+
+    /// The defaults of `journeyman serve`.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        dataDirectory: String = "./journeyman-data",
+        publicURL: String? = nil,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        maxBodyBytes: Int = 1024 * 1024,
+        freeCredits: Int = 100,
+        leaseSeconds: Double = 30,
+        shutdownGraceSeconds: Double = 30
+    ) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.publicURL = publicURL
+        self.workers = workers
+        self.maxBodyBytes = maxBodyBytes
+        self.freeCredits = freeCredits
+        self.leaseSeconds = leaseSeconds
+        self.shutdownGraceSeconds = shutdownGraceSeconds
+    }
+
+    /// The public URL in force.
+    public var effectivePublicURL: String {
+        if let publicURL, !publicURL.isEmpty { return publicURL }
+        let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        return "http://\(shownHost.contains(":") ? "[\(shownHost)]" : shownHost):\(port)"
+    }
+
+    /// The SQLite file inside the data directory.
+    public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("journeyman.sqlite") }
+
+    /// The image directory inside the data directory.
+    public var imagesDirectory: URL { URL(fileURLWithPath: dataDirectory).appendingPathComponent("images") }
+}

@@ -1,0 +1,348 @@
+import Foundation
+import GRDB
+import JourneymanCore
+import MidjourneyAPI
+
+/// The embedded store: one SQLite file in WAL mode, shared safely with `journeyman token` run beside a server.
+public final class SQLiteTaskStore: TaskStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: applications, credentials, tasks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE applications (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        credits INTEGER NOT NULL,
+                        webhook_secret TEXT NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE credentials (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        application_id TEXT NOT NULL REFERENCES applications(id),
+                        name TEXT NOT NULL,
+                        token_hash TEXT NOT NULL UNIQUE,
+                        scopes TEXT NOT NULL,
+                        revoked INTEGER NOT NULL DEFAULT 0,
+                        expires_at REAL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE tasks (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        object_id TEXT NOT NULL,
+                        application_id TEXT NOT NULL REFERENCES applications(id),
+                        credential_id TEXT NOT NULL,
+                        trace_id TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        request TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        progress INTEGER NOT NULL,
+                        image_id TEXT,
+                        job_id TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        started_at REAL,
+                        finished_at REAL,
+                        response TEXT,
+                        action TEXT NOT NULL,
+                        parent_id TEXT,
+                        seed INTEGER,
+                        lineage TEXT,
+                        cost INTEGER NOT NULL,
+                        lease_owner TEXT,
+                        lease_expires_at REAL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX tasks_by_application ON tasks(application_id, created_at);
+                    CREATE INDEX tasks_by_trace ON tasks(application_id, trace_id);
+                    CREATE INDEX tasks_by_image ON tasks(image_id) WHERE image_id IS NOT NULL;
+                    CREATE INDEX tasks_unfinished ON tasks(created_at) WHERE state IN ('pending', 'running');
+                    """
+            )
+        }
+        return migrator
+    }
+
+    // MARK: Applications and credentials
+
+    public func createApplication(_ application: Application) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO applications (id, name, credits, webhook_secret, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [application.id, application.name, application.credits, application.webhookSecret, application.createdAt]
+            )
+        }
+    }
+
+    public func application(id: String) async throws -> Application? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM applications WHERE id = ?", arguments: [id]).map(Self.application)
+        }
+    }
+
+    public func applications() async throws -> [Application] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM applications ORDER BY created_at, id").map(Self.application)
+        }
+    }
+
+    public func addCredits(applicationID: String, amount: Int) async throws -> Int? {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE applications SET credits = MAX(0, credits + ?) WHERE id = ?",
+                arguments: [amount, applicationID]
+            )
+            return try Int.fetchOne(db, sql: "SELECT credits FROM applications WHERE id = ?", arguments: [applicationID])
+        }
+    }
+
+    public func createCredential(_ credential: Credential) async throws {
+        try await pool.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM applications WHERE id = ?", arguments: [credential.applicationID]) != nil else {
+                throw StoreError.unknownApplication(credential.applicationID)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO credentials (id, application_id, name, token_hash, scopes, revoked, expires_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    credential.id, credential.applicationID, credential.name, credential.tokenHash,
+                    credential.scopes.map(\.rawValue).sorted().joined(separator: ","), credential.revoked,
+                    credential.expiresAt, credential.createdAt,
+                ]
+            )
+        }
+    }
+
+    public func credential(tokenHash: String) async throws -> Credential? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM credentials WHERE token_hash = ?", arguments: [tokenHash]).map(Self.credential)
+        }
+    }
+
+    public func credentials() async throws -> [Credential] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM credentials ORDER BY created_at, id").map(Self.credential)
+        }
+    }
+
+    public func revokeCredential(id: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE credentials SET revoked = 1 WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: Tasks
+
+    public func insertTask(_ task: TaskRow) async throws {
+        try await pool.write { db in
+            if task.cost > 0 {
+                try db.execute(
+                    sql: "UPDATE applications SET credits = credits - ? WHERE id = ? AND credits >= ?",
+                    arguments: [task.cost, task.applicationID, task.cost]
+                )
+                if db.changesCount == 0 {
+                    guard let balance = try Int.fetchOne(db, sql: "SELECT credits FROM applications WHERE id = ?", arguments: [task.applicationID]) else {
+                        throw StoreError.unknownApplication(task.applicationID)
+                    }
+                    throw StoreError.insufficientCredits(balance: balance, cost: task.cost)
+                }
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO tasks (id, object_id, application_id, credential_id, trace_id, type, request, state, progress,
+                        image_id, job_id, created_at, started_at, finished_at, response, action, parent_id, seed, lineage, cost,
+                        lease_owner, lease_expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    task.id, task.objectID, task.applicationID, task.credentialID, task.traceID, task.type.rawValue,
+                    task.request, task.state.rawValue, task.progress, task.imageID, task.jobID, task.createdAt,
+                    task.startedAt, task.finishedAt, task.response, task.action, task.parentID, task.seed, task.lineage,
+                    task.cost, task.leaseOwner, task.leaseExpiresAt,
+                ]
+            )
+        }
+    }
+
+    public func task(id: String, applicationID: String) async throws -> TaskRow? {
+        try await fetchOne("SELECT * FROM tasks WHERE id = ? AND application_id = ?", [id, applicationID])
+    }
+
+    public func task(traceID: String, applicationID: String) async throws -> TaskRow? {
+        try await fetchOne(
+            "SELECT * FROM tasks WHERE application_id = ? AND trace_id = ? ORDER BY created_at LIMIT 1",
+            [applicationID, traceID]
+        )
+    }
+
+    public func task(imageID: String, applicationID: String) async throws -> TaskRow? {
+        try await fetchOne("SELECT * FROM tasks WHERE image_id = ? AND application_id = ?", [imageID, applicationID])
+    }
+
+    public func task(id: String) async throws -> TaskRow? {
+        try await fetchOne("SELECT * FROM tasks WHERE id = ?", [id])
+    }
+
+    public func tasks(ids: [String], applicationID: String) async throws -> [TaskRow] {
+        guard !ids.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        return try await fetchAll(
+            "SELECT * FROM tasks WHERE application_id = ? AND id IN (\(placeholders))",
+            StatementArguments([applicationID] + ids)
+        )
+    }
+
+    public func tasks(traceIDs: [String], applicationID: String) async throws -> [TaskRow] {
+        guard !traceIDs.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: traceIDs.count).joined(separator: ", ")
+        return try await fetchAll(
+            "SELECT * FROM tasks WHERE application_id = ? AND trace_id IN (\(placeholders)) ORDER BY created_at",
+            StatementArguments([applicationID] + traceIDs)
+        )
+    }
+
+    public func tasks(applicationID: String, offset: Int, limit: Int) async throws -> [TaskRow] {
+        try await fetchAll(
+            "SELECT * FROM tasks WHERE application_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            [applicationID, limit, offset]
+        )
+    }
+
+    public func claimTask(owner: String, now: Double, leaseSeconds: Double) async throws -> TaskRow? {
+        try await pool.write { db in
+            guard
+                var row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT * FROM tasks INDEXED BY tasks_unfinished
+                        WHERE state IN ('pending', 'running') AND (state = 'pending' OR lease_expires_at < ?)
+                        ORDER BY created_at LIMIT 1
+                        """,
+                    arguments: [now]
+                ).map(Self.task)
+            else { return nil }
+            row.state = .running
+            row.leaseOwner = owner
+            row.leaseExpiresAt = now + leaseSeconds
+            row.startedAt = row.startedAt ?? now
+            try db.execute(
+                sql: "UPDATE tasks SET state = 'running', lease_owner = ?, lease_expires_at = ?, started_at = ? WHERE id = ?",
+                arguments: [owner, row.leaseExpiresAt, row.startedAt, row.id]
+            )
+            return row
+        }
+    }
+
+    public func updateProgress(id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE tasks SET progress = MAX(progress, ?), lease_expires_at = ?
+                    WHERE id = ? AND state = 'running' AND lease_owner = ?
+                    """,
+                arguments: [progress, now + leaseSeconds, id, owner]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    public func finishTask(id: String, owner: String?, outcome: TaskOutcome) async throws -> Bool {
+        try await pool.write { db in
+            let ownerClause = owner == nil ? "" : " AND lease_owner = ?"
+            var arguments: StatementArguments = [
+                outcome.state.rawValue, outcome.state == .succeeded ? 100 : nil, outcome.response, outcome.lineage,
+                outcome.finishedAt, id,
+            ]
+            if let owner { arguments += [owner] }
+            try db.execute(
+                sql: """
+                    UPDATE tasks SET state = ?, progress = COALESCE(?, progress), response = ?, lineage = ?, finished_at = ?,
+                        lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND state IN ('pending', 'running')\(ownerClause)
+                    """,
+                arguments: arguments
+            )
+            guard db.changesCount > 0 else { return false }
+            if outcome.state != .succeeded {
+                try db.execute(
+                    sql: "UPDATE applications SET credits = credits + (SELECT cost FROM tasks WHERE id = ?) WHERE id = (SELECT application_id FROM tasks WHERE id = ?)",
+                    arguments: [id, id]
+                )
+            }
+            return true
+        }
+    }
+
+    public func releaseTasks(owner: String) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE tasks SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running' AND lease_owner = ?",
+                arguments: [owner]
+            )
+            return db.changesCount
+        }
+    }
+
+    public func unfinishedTaskCount() async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks WHERE state IN ('pending', 'running')") ?? 0
+        }
+    }
+
+    /// Whether the database answers a trivial query (for `/readyz`).
+    public func isReachable() async -> Bool {
+        (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    // MARK: Row mapping
+
+    private func fetchOne(_ sql: String, _ arguments: StatementArguments) async throws -> TaskRow? {
+        try await pool.read { db in try Row.fetchOne(db, sql: sql, arguments: arguments).map(Self.task) }
+    }
+
+    private func fetchAll(_ sql: String, _ arguments: StatementArguments) async throws -> [TaskRow] {
+        try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.task) }
+    }
+
+    private static func application(_ row: Row) -> Application {
+        Application(
+            id: row["id"], name: row["name"], credits: row["credits"], webhookSecret: row["webhook_secret"],
+            createdAt: row["created_at"]
+        )
+    }
+
+    private static func credential(_ row: Row) -> Credential {
+        let scopes = (row["scopes"] as String).split(separator: ",").compactMap { APIScope(rawValue: String($0)) }
+        return Credential(
+            id: row["id"], applicationID: row["application_id"], name: row["name"], tokenHash: row["token_hash"],
+            scopes: Set(scopes), revoked: row["revoked"], expiresAt: row["expires_at"], createdAt: row["created_at"]
+        )
+    }
+
+    private static func task(_ row: Row) -> TaskRow {
+        TaskRow(
+            id: row["id"], objectID: row["object_id"], applicationID: row["application_id"],
+            credentialID: row["credential_id"], traceID: row["trace_id"],
+            type: TaskType(rawValue: row["type"]) ?? .imagine, request: row["request"],
+            state: TaskState(rawValue: row["state"]) ?? .pending, progress: row["progress"], imageID: row["image_id"],
+            jobID: row["job_id"], createdAt: row["created_at"], startedAt: row["started_at"],
+            finishedAt: row["finished_at"], response: row["response"], action: row["action"], parentID: row["parent_id"],
+            seed: row["seed"], lineage: row["lineage"], cost: row["cost"], leaseOwner: row["lease_owner"],
+            leaseExpiresAt: row["lease_expires_at"]
+        )
+    }
+}

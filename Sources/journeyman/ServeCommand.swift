@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import JourneymanServer
+import Logging
+
+/// `journeyman serve`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the server: the HTTP API, the workers and the image store.",
+        discussion: """
+            Every option can also be given as an environment variable (JOURNEYMAN_HOST, JOURNEYMAN_PORT, \
+            JOURNEYMAN_DATA, JOURNEYMAN_PUBLIC_URL, JOURNEYMAN_WORKERS, JOURNEYMAN_LOG_LEVEL, \
+            JOURNEYMAN_FREE_CREDITS, JOURNEYMAN_MAX_BODY_BYTES); a flag wins over the variable. \
+            On an empty data directory it creates the application "default" and prints its token once.
+            """
+    )
+
+    @Option(help: "Address to listen on. (env: JOURNEYMAN_HOST, default: 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "Port to listen on. (env: JOURNEYMAN_PORT, default: 8080)")
+    var port: Int?
+
+    @Option(help: "Directory for the SQLite database and the images. (env: JOURNEYMAN_DATA, default: ./journeyman-data)")
+    var data: String?
+
+    @Option(help: "Base URL of image links in responses. (env: JOURNEYMAN_PUBLIC_URL, default: http://<host>:<port>)")
+    var publicURL: String?
+
+    @Option(help: "How many tasks run at once. (env: JOURNEYMAN_WORKERS, default: number of cores)")
+    var workers: Int?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. (env: JOURNEYMAN_LOG_LEVEL, default: info)")
+    var logLevel: String?
+
+    @Option(help: "Credits a new application starts with. (env: JOURNEYMAN_FREE_CREDITS, default: 100)")
+    var freeCredits: Int?
+
+    @Option(help: "Largest request body in bytes. (env: JOURNEYMAN_MAX_BODY_BYTES, default: 1048576)")
+    var maxBodyBytes: Int?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = ServerConfiguration()
+        configuration.host = host ?? environment["JOURNEYMAN_HOST"] ?? configuration.host
+        configuration.port = try port ?? Self.integer(environment, "JOURNEYMAN_PORT") ?? configuration.port
+        configuration.dataDirectory = data ?? environment["JOURNEYMAN_DATA"] ?? configuration.dataDirectory
+        configuration.publicURL = publicURL ?? environment["JOURNEYMAN_PUBLIC_URL"]
+        configuration.workers = try workers ?? Self.integer(environment, "JOURNEYMAN_WORKERS") ?? configuration.workers
+        configuration.freeCredits = try freeCredits ?? Self.integer(environment, "JOURNEYMAN_FREE_CREDITS") ?? configuration.freeCredits
+        configuration.maxBodyBytes = try maxBodyBytes ?? Self.integer(environment, "JOURNEYMAN_MAX_BODY_BYTES") ?? configuration.maxBodyBytes
+        let levelName = logLevel ?? environment["JOURNEYMAN_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        guard (0...65535).contains(configuration.port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard configuration.workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
+
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "journeyman")
+        let server = try JourneymanServer(configuration: configuration, logger: logger)
+        if let token = try await server.createDefaultApplicationIfEmpty() {
+            print(
+                """
+
+                  Created the application "default" with \(configuration.freeCredits) credits. Its token (shown only this once):
+
+                      \(token)
+
+                  Try:  export TOKEN=\(token)
+
+                """
+            )
+        }
+        logger.info(
+            "journeyman serving",
+            metadata: [
+                "address": "\(configuration.host):\(configuration.port)", "data": "\(configuration.dataDirectory)",
+                "public_url": "\(configuration.effectivePublicURL)", "workers": "\(configuration.workers)",
+            ]
+        )
+        try await server.run()
+    }
+
+    private static func integer(_ environment: [String: String], _ name: String) throws -> Int? {
+        guard let text = environment[name] else { return nil }
+        guard let value = Int(text) else { throw ValidationError("\(name) must be a whole number, not '\(text)'") }
+        return value
+    }
+}

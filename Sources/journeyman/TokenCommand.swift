@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import JourneymanCore
+import JourneymanServer
+import JourneymanStore
+
+/// `journeyman token`: credentials of applications.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Create, list and revoke tokens. Works while a server runs on the same data directory.",
+        subcommands: [Create.self, List.self, Revoke.self]
+    )
+
+    /// Where the store is.
+    struct StoreOptions: ParsableArguments {
+        @Option(help: "Data directory of the server. (env: JOURNEYMAN_DATA, default: ./journeyman-data)")
+        var data: String?
+
+        func openStore() throws -> SQLiteTaskStore {
+            var configuration = ServerConfiguration()
+            configuration.dataDirectory = data ?? ProcessInfo.processInfo.environment["JOURNEYMAN_DATA"] ?? configuration.dataDirectory
+            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+            return try SQLiteTaskStore(path: configuration.databasePath)
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token: for a new application named NAME, or added to --application.",
+            discussion: "The token is printed alone on the last line of standard output, so scripts can capture it with `| tail -n 1`."
+        )
+
+        @Option(help: "Name of the new application (or of the token, with --application).")
+        var name: String
+
+        @Option(help: "Add the token to this existing application id instead of creating one.")
+        var application: String?
+
+        @Option(help: "APIs the token may call, comma-separated: imagine, describe, tasks. (default: all)")
+        var scopes: String = "imagine,describe,tasks"
+
+        @Option(help: "Credits of a new application. (default: 100)")
+        var credits: Int = 100
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            guard let scopeSet = APIScope.parseList(scopes) else {
+                throw ValidationError("--scopes takes a comma-separated list of imagine, describe, tasks")
+            }
+            guard credits >= 0 else { throw ValidationError("--credits must be 0 or more") }
+            let administration = Administration(store: try store.openStore())
+            let created: Administration.CreatedCredential
+            do {
+                created = try await administration.createCredential(
+                    name: name, applicationID: application, scopes: scopeSet, credits: credits
+                )
+            } catch StoreError.unknownApplication(let id) {
+                throw ValidationError("there is no application \(id); `journeyman token list` shows them")
+            }
+            print("application: \(created.application.id) (\(created.application.name))")
+            print("credential:  \(created.credential.id)")
+            print("scopes:      \(created.credential.scopes.map(\.rawValue).sorted().joined(separator: ","))")
+            if created.createdApplication {
+                print("credits:     \(created.application.credits)")
+                print("webhook secret: \(created.application.webhookSecret)")
+            }
+            print("The token below is shown only this once:")
+            print(created.token)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every credential with its application, scopes and state.")
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let store = try store.openStore()
+            let applications = Dictionary(uniqueKeysWithValues: try await store.applications().map { ($0.id, $0) })
+            let credentials = try await store.credentials()
+            if credentials.isEmpty {
+                print("no credentials yet: `journeyman token create --name NAME` makes one")
+                return
+            }
+            print("CREDENTIAL                            APPLICATION                           NAME             CREDITS  SCOPES                  STATE")
+            for credential in credentials {
+                let application = applications[credential.applicationID]
+                let state = credential.revoked ? "revoked" : "active"
+                let line = [
+                    credential.id.padding(toLength: 38, withPad: " ", startingAt: 0),
+                    credential.applicationID.padding(toLength: 38, withPad: " ", startingAt: 0),
+                    credential.name.padding(toLength: 17, withPad: " ", startingAt: 0),
+                    String(application?.credits ?? 0).padding(toLength: 9, withPad: " ", startingAt: 0),
+                    credential.scopes.map(\.rawValue).sorted().joined(separator: ",").padding(toLength: 24, withPad: " ", startingAt: 0),
+                    state,
+                ]
+                print(line.joined())
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a credential by id: its token stops working at once.")
+
+        @Argument(help: "The credential id (see `journeyman token list`).")
+        var id: String
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            guard try await store.openStore().revokeCredential(id: id) else {
+                throw ValidationError("there is no credential \(id)")
+            }
+            print("revoked \(id)")
+        }
+    }
+}
