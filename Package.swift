@@ -5,6 +5,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
 
+// Pixel loops are 10-30x slower unoptimised: the renderer and codecs are optimised even in debug builds,
+// so `swift run journeyman serve` and the test suite render at real speed.
+let pixelSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "journeyman",
     platforms: [.macOS(.v14)],
@@ -26,7 +30,7 @@ let package = Package(
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "MidjourneyAPI", swiftSettings: swiftSettings),
-        .target(name: "JourneymanImaging", dependencies: ["CPNG", "CJPEG"], swiftSettings: swiftSettings),
+        .target(name: "JourneymanImaging", dependencies: ["CPNG", "CJPEG"], swiftSettings: pixelSettings),
         .target(
             name: "JourneymanCore",
             dependencies: [
@@ -40,7 +44,7 @@ let package = Package(
         .target(
             name: "JourneymanEngine",
             dependencies: ["JourneymanCore", "JourneymanImaging"],
-            swiftSettings: swiftSettings
+            swiftSettings: pixelSettings
         ),
         .target(
             name: "JourneymanStore",

@@ -1,0 +1,72 @@
+import Foundation
+import JourneymanServer
+import MidjourneyAPI
+import Testing
+
+/// The `journeyman` executable that `swift build` put beside the tests.
+func journeymanExecutable() throws -> URL {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let candidates = [".build/debug/journeyman", ".build/release/journeyman"].map { root.appendingPathComponent($0) }
+    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+        throw CommandLineFailure(message: "journeyman is not built; run `swift build` first")
+    }
+    return found
+}
+
+struct CommandLineFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// Runs the executable; answers its standard output, or throws with its standard error.
+func runJourneyman(_ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = try journeymanExecutable()
+    process.arguments = arguments
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw CommandLineFailure(message: "journeyman \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: errorData, as: UTF8.self))")
+    }
+    return String(decoding: data, as: UTF8.self)
+}
+
+@Suite("The journeyman command")
+struct CommandLineTests {
+    @Test func aTokenCreatedByTheCommandWorksAgainstARunningServer() async throws {
+        let server = try await TestServer.make(workers: 0)
+        try await server.testLive { api in
+            let output = try runJourneyman(["token", "create", "--name", "cli-made", "--scopes", "tasks", "--credits", "5", "--data", server.dataDirectory])
+            let token = try #require(output.split(separator: "\n").last.map(String.init))
+            #expect(token.hasPrefix("jm_"))
+            let reply = try await api.post("/midjourney/tasks", #"{"action":"retrieve_batch"}"#, token: token)
+            #expect(reply.status == .ok)
+            #expect(reply.object.int("count") == 0)
+            let refused = try await api.post("/midjourney/imagine", #"{"prompt":"x"}"#, token: token)
+            #expect(refused.errorCode == "token_mismatched")
+
+            let listing = try runJourneyman(["token", "list", "--data", server.dataDirectory])
+            #expect(listing.contains("cli-made"))
+            #expect(!listing.contains(token))
+            let credentialID = try #require(
+                output.split(separator: "\n").first { $0.hasPrefix("credential:") }?.split(separator: " ").last.map(String.init)
+            )
+            _ = try runJourneyman(["token", "revoke", credentialID, "--data", server.dataDirectory])
+            #expect(try await api.post("/midjourney/tasks", #"{"action":"retrieve_batch"}"#, token: token).status == .unauthorized)
+        }
+    }
+
+    @Test func everyCommandExplainsItselfWithHelp() throws {
+        for command in [["--help"], ["serve", "--help"], ["token", "create", "--help"], ["token", "list", "--help"], ["gallery", "--help"]] {
+            let help = try runJourneyman(command)
+            #expect(help.contains("USAGE"), "\(command) prints usage")
+        }
+        #expect(try runJourneyman(["serve", "--help"]).contains("--public-url"))
+    }
+}
