@@ -1,3 +1,4 @@
+import Foundation
 import MidjourneyAPI
 
 /// Kind of task, as the record's `type` says it.
@@ -51,6 +52,10 @@ public struct TaskRow: Sendable, Equatable {
     public var leaseOwner: String?
     /// When that hold lapses unless renewed.
     public var leaseExpiresAt: Double?
+    /// Where the finished body is POSTed (`callback_url`).
+    public var callbackURL: String?
+    /// Whether each progress update is POSTed too (`callback_url` with `accept: application/x-ndjson`).
+    public var progressWebhooks: Bool
 
     /// Creates a row.
     public init(
@@ -58,7 +63,7 @@ public struct TaskRow: Sendable, Equatable {
         request: String, state: TaskState = .pending, progress: Int = 0, imageID: String?, jobID: String,
         createdAt: Double, startedAt: Double? = nil, finishedAt: Double? = nil, response: String? = nil,
         action: String, parentID: String? = nil, seed: Int64? = nil, lineage: String? = nil, cost: Int,
-        leaseOwner: String? = nil, leaseExpiresAt: Double? = nil
+        leaseOwner: String? = nil, leaseExpiresAt: Double? = nil, callbackURL: String? = nil, progressWebhooks: Bool = false
     ) {
         self.id = id
         self.objectID = objectID
@@ -82,6 +87,8 @@ public struct TaskRow: Sendable, Equatable {
         self.cost = cost
         self.leaseOwner = leaseOwner
         self.leaseExpiresAt = leaseExpiresAt
+        self.callbackURL = callbackURL
+        self.progressWebhooks = progressWebhooks
     }
 }
 
@@ -95,12 +102,23 @@ public struct TaskOutcome: Sendable, Equatable {
     public var lineage: String?
     /// Unix seconds.
     public var finishedAt: Double
+    /// The `webhook-id` of the finished delivery, queued with the finish when the task has a `callback_url`.
+    public var webhookID: String
 
     /// Creates an outcome.
-    public init(state: TaskState, response: String, lineage: String? = nil, finishedAt: Double) {
+    public init(state: TaskState, response: String, lineage: String? = nil, finishedAt: Double, webhookID: String = WebhookIDs.make()) {
         self.state = state
         self.response = response
         self.lineage = lineage
         self.finishedAt = finishedAt
+        self.webhookID = webhookID
+    }
+}
+
+/// Makes `webhook-id`s.
+public enum WebhookIDs {
+    /// `msg_` and 32 hex digits.
+    public static func make() -> String {
+        "msg_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     }
 }

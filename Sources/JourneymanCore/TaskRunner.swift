@@ -16,14 +16,17 @@ public struct TaskRunner: Sendable {
     public let leaseSeconds: Double
     /// Largest describe image accepted, in bytes.
     public let maxDescribeBytes: Int
+    /// Longest the engine may work on one task.
+    public let taskTimeoutSeconds: Double
     /// Where it says what happened.
     public let logger: Logger
 
     /// Creates a runner.
     public init(
         service: TaskService, engine: any Engine, fetcher: any ImageFetcher, leaseSeconds: Double = 30,
-        maxDescribeBytes: Int = 20 * 1024 * 1024, logger: Logger
+        maxDescribeBytes: Int = 20 * 1024 * 1024, taskTimeoutSeconds: Double = 600, logger: Logger
     ) {
+        self.taskTimeoutSeconds = taskTimeoutSeconds
         self.service = service
         self.engine = engine
         self.fetcher = fetcher
@@ -71,6 +74,7 @@ public struct TaskRunner: Sendable {
             if let finished = try await service.store.task(id: task.id) {
                 service.events.publish(task.id, .finished(finished))
             }
+            if task.callbackURL != nil { service.deliverySignal.notify() }
             logger.info(
                 "task finished",
                 metadata: ["state": "\(outcome.state.rawValue)", "seconds": "\(Self.seconds(since: started))"]
@@ -99,6 +103,12 @@ public struct TaskRunner: Sendable {
                 defer { progressContinuation.finish() }
                 return try await work(reporter)
             }
+            // The engine gets a deadline: one that hangs fails its task instead of holding a worker forever.
+            let deadline = taskTimeoutSeconds
+            group.addTask {
+                try await Task.sleep(for: .seconds(deadline))
+                throw ServiceError(.timeout, "The engine did not finish the task within \(Int(deadline)) seconds.")
+            }
             // A heartbeat renews the lease while the engine is quiet (-1 means "no new progress").
             group.addTask {
                 while !Task.isCancelled {
@@ -111,25 +121,40 @@ public struct TaskRunner: Sendable {
             group.addTask {
                 var last = 0
                 for await value in progressStream {
+                    let progress = max(value, last)
                     let held = try await service.store.updateProgress(
-                        id: task.id, owner: owner, progress: max(value, last), now: service.now(), leaseSeconds: leaseSeconds
+                        id: task.id, owner: owner, progress: progress, now: service.now(), leaseSeconds: leaseSeconds,
+                        webhook: progressWebhook(task, progress: progress)
                     )
                     guard held else { throw LeaseLost() }
                     if value > last {
                         last = value
                         service.events.publish(task.id, .progress(value))
+                        if task.progressWebhooks { service.deliverySignal.notify() }
                     }
                 }
                 return nil
             }
-            var result: Result?
-            for try await value in group {
-                if let value { result = value }
-                if result != nil { group.cancelAll() }
+            // The first result wins; the heartbeat, the progress reader and the deadline are then cancelled.
+            while let value = try await group.next() {
+                if let value {
+                    group.cancelAll()
+                    return value
+                }
             }
-            guard let result else { throw LeaseLost() }
-            return result
+            throw LeaseLost()
         }
+    }
+
+    /// The progress delivery of a task that asked for progress webhooks.
+    private func progressWebhook(_ task: TaskRow, progress: Int) -> WebhookDelivery? {
+        guard task.progressWebhooks, let url = task.callbackURL else { return nil }
+        let line = ProgressLine(taskID: task.id, traceID: task.traceID, imageID: task.imageID, jobID: task.jobID, progress: progress, hold: false)
+        let now = service.now()
+        return WebhookDelivery(
+            id: WebhookIDs.make(), taskID: task.id, applicationID: task.applicationID, url: url, body: TaskService.json(line),
+            kind: .progress, nextAttemptAt: now, createdAt: now
+        )
     }
 
     private func perform(_ task: TaskRow, progress: @escaping @Sendable (Int) -> Void) async throws -> Result {

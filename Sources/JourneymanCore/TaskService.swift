@@ -13,6 +13,8 @@ public struct TaskService: Sendable {
     public let events: TaskEventHub
     /// Wakes workers when a task is stored.
     public let workSignal: WorkSignal
+    /// Wakes the webhook sender when a delivery is queued.
+    public let deliverySignal: WorkSignal
     /// Absolute image URLs.
     public let links: ImageLinks
     /// Ids of every kind.
@@ -26,6 +28,7 @@ public struct TaskService: Sendable {
         blobs: any BlobStore,
         events: TaskEventHub = TaskEventHub(),
         workSignal: WorkSignal = WorkSignal(),
+        deliverySignal: WorkSignal = WorkSignal(),
         links: ImageLinks,
         identifiers: IdentifierFactory = IdentifierFactory(),
         now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
@@ -34,6 +37,7 @@ public struct TaskService: Sendable {
         self.blobs = blobs
         self.events = events
         self.workSignal = workSignal
+        self.deliverySignal = deliverySignal
         self.links = links
         self.identifiers = identifiers
         self.now = now
@@ -58,7 +62,9 @@ public struct TaskService: Sendable {
     // MARK: Submitting
 
     /// Checks an imagine request against the actions graph and stores it as a pending task.
-    public func submitImagine(_ request: ImagineRequest, credential: Credential, traceID: String) async throws -> TaskRow {
+    public func submitImagine(
+        _ request: ImagineRequest, credential: Credential, traceID: String, progressWebhooks: Bool = false
+    ) async throws -> TaskRow {
         guard let action = ImagineAction(rawValue: request.action) else {
             throw ServiceError(.apiNotImplemented, "action '\(request.action.prefix(60))' is not implemented by the Imagine API")
         }
@@ -110,14 +116,18 @@ public struct TaskService: Sendable {
             action: action.rawValue,
             parentID: parent?.id,
             seed: Int64(seed),
-            cost: request.mode.cost
+            cost: request.mode.cost,
+            callbackURL: request.callbackURL,
+            progressWebhooks: progressWebhooks && request.callbackURL != nil
         )
         try await insert(task)
         return task
     }
 
     /// Stores a describe request as a pending task (the image is fetched by the worker).
-    public func submitDescribe(_ request: DescribeRequest, credential: Credential, traceID: String) async throws -> TaskRow {
+    public func submitDescribe(
+        _ request: DescribeRequest, credential: Credential, traceID: String, progressWebhooks: Bool = false
+    ) async throws -> TaskRow {
         let createdAt = now()
         let task = TaskRow(
             id: identifiers.uuid(),
@@ -131,7 +141,9 @@ public struct TaskService: Sendable {
             jobID: identifiers.uuid(),
             createdAt: createdAt,
             action: "describe",
-            cost: 1
+            cost: 1,
+            callbackURL: request.callbackURL,
+            progressWebhooks: progressWebhooks && request.callbackURL != nil
         )
         try await insert(task)
         return task
@@ -233,36 +245,63 @@ public struct TaskService: Sendable {
         }
         guard let finished = try await store.task(id: id) else { throw ServiceError(.apiError, "The task could not be read back.") }
         events.publish(id, .finished(finished))
+        if finished.callbackURL != nil { deliverySignal.notify() }
         return finished
     }
 
     /// Waits until the task finishes or `timeout` seconds pass; answers the finished row, or nil on timeout.
     public func waitUntilFinished(_ taskID: String, timeout: Double) async throws -> TaskRow? {
-        let stream = events.subscribe(taskID)
-        // Subscribed first, then read: a finish between the two is not missed.
-        if let row = try await store.task(id: taskID), row.state.isFinished { return row }
-        return await withTaskGroup(of: TaskRow?.self) { group in
-            group.addTask {
-                for await event in stream {
-                    if case .finished(let row) = event { return row }
-                }
-                return nil
-            }
+        try await withThrowingTaskGroup(of: TaskRow?.self) { group in
+            group.addTask { try await follow(taskID) { _ in } }
             group.addTask {
                 try? await Task.sleep(for: .seconds(timeout))
                 return nil
             }
-            // A slow poll too, for a task finished where this process's hub does not hear it.
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(2))
-                    if let row = try? await store.task(id: taskID), row.state.isFinished { return row }
-                }
-                return nil
-            }
-            let first = await group.next() ?? nil
+            let first = try await group.next() ?? nil
             group.cancelAll()
             return first
+        }
+    }
+
+    /// Follows a task: calls `onEvent` with its current progress, then each growth of it, and last `.finished`
+    /// (at once for a finished task); answers the finished row, or nil for an unknown task.
+    /// Hears this process's workers at once and polls the store every `pollInterval` seconds for the rest.
+    @discardableResult
+    public func follow(_ taskID: String, pollInterval: Double = 2, _ onEvent: (TaskEvent) async throws -> Void) async throws -> TaskRow? {
+        let subscription = events.subscribe(taskID)
+        // Subscribed first, then read: a finish between the two is not missed.
+        guard let first = try await store.task(id: taskID) else { return nil }
+        if first.state.isFinished {
+            try await onEvent(.finished(first))
+            return first
+        }
+        try await onEvent(.progress(first.progress))
+        let (merged, sink) = AsyncStream.makeStream(of: TaskEvent.self)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in subscription { sink.yield(event) }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(pollInterval))
+                    guard let row = try await store.task(id: taskID) else { continue }
+                    sink.yield(row.state.isFinished ? .finished(row) : .progress(row.progress))
+                }
+            }
+            var last = first.progress
+            for await event in merged {
+                switch event {
+                case .progress(let progress):
+                    guard progress > last else { continue }
+                    last = progress
+                    try await onEvent(event)
+                case .finished(let row):
+                    try await onEvent(event)
+                    group.cancelAll()
+                    return row
+                }
+            }
+            return nil
         }
     }
 

@@ -39,14 +39,27 @@ public protocol TaskStore: Sendable {
     /// Claims the oldest pending task, or a running one whose lease lapsed, for `owner` until `now + leaseSeconds`.
     func claimTask(owner: String, now: Double, leaseSeconds: Double) async throws -> TaskRow?
     /// Records progress and renews the lease; false when `owner` no longer holds a running task `id`.
-    func updateProgress(id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double) async throws -> Bool
+    /// With `webhook` (a task with progress webhooks), a progress delivery is queued when the progress grew.
+    func updateProgress(id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double, webhook: WebhookDelivery?) async throws -> Bool
     /// Finishes a task exactly once: only while it is unfinished and (when `owner` is given) held by `owner`.
-    /// A failed or cancelled task's cost goes back to its application in the same transaction.
+    /// In the same transaction: a failed or cancelled task's cost goes back to its application, and a task
+    /// with a `callback_url` gets its finished delivery queued (body: the outcome's response).
     func finishTask(id: String, owner: String?, outcome: TaskOutcome) async throws -> Bool
     /// Puts the running tasks held by `owner` back to pending (graceful shutdown); answers how many.
     func releaseTasks(owner: String) async throws -> Int
     /// How many tasks are pending or running.
     func unfinishedTaskCount() async throws -> Int
+
+    /// Claims up to `limit` deliveries that are due, each the earliest pending one of its task, for `owner`.
+    func claimDeliveries(owner: String, now: Double, limit: Int, leaseSeconds: Double) async throws -> [WebhookDelivery]
+    /// Records a successful attempt.
+    func recordDelivered(id: String, now: Double) async throws
+    /// Records a failed attempt: retried at `nextAttemptAt`, or given up when that is nil.
+    func recordFailedAttempt(id: String, error: String, nextAttemptAt: Double?) async throws
+    /// Deliveries of one task (or the newest of all, when `taskID` is nil), oldest first.
+    func deliveries(taskID: String?, limit: Int) async throws -> [WebhookDelivery]
+    /// Unix seconds of the earliest pending delivery, if any.
+    func nextDeliveryDue() async throws -> Double?
 }
 
 /// Failures a store reports in domain terms.

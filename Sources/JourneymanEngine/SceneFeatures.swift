@@ -34,4 +34,6 @@ struct SceneFeatures: Codable, Sendable, Equatable {
     var planet = false
     /// A figure (person, animal, portrait) is allowed.
     var figure = true
+    /// Abstract scenes: flowing marbled colour instead of geometric shapes.
+    var fluid = false
 }

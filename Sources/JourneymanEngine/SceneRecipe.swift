@@ -50,6 +50,9 @@ struct SceneRecipe: Codable, Sendable, Equatable {
 
         var palette = Palette.preset(time)
         var saturation: Float = 1
+        if subject == .space || subject == .abstract {
+            applyArtPalette(&palette, subject: subject, &rng)
+        }
         applyMood(words, to: &palette, saturation: &saturation)
         applyUserColors(words, to: &palette, time: time)
         let grayscale = words.has("black and white", "noir", "grayscale", "greyscale", "b&w", "monochrome")
@@ -221,6 +224,13 @@ struct SceneRecipe: Codable, Sendable, Equatable {
             f.sun = false
             f.mountains = false
             f.clouds = false
+            if words.has("fluid", "marble", "marbling", "swirl", "swirls", "liquid", "flow", "flowing", "ink", "smoke", "waves of color") {
+                f.fluid = true
+            } else if words.has("geometric", "bauhaus", "shapes", "circles", "squares", "triangles", "composition") {
+                f.fluid = false
+            } else {
+                f.fluid = rng.chance(0.5)
+            }
         }
         if subject != .space && subject != .abstract {
             let moonWords = words.has("moon", "moonlit", "moonlight", "lunar", "full moon", "crescent")
@@ -307,6 +317,33 @@ struct SceneRecipe: Codable, Sendable, Equatable {
         if words.has("dark", "gloomy", "grim", "ominous", "eerie", "haunted") {
             palette.apply { $0 * SIMD4(0.72, 0.72, 0.76, 1) }
         }
+    }
+
+    /// Vivid schemes for space and abstract pictures (nebula colours, poster colours).
+    private static func applyArtPalette(_ palette: inout Palette, subject: SceneSubject, _ rng: inout SplitMix64) {
+        let c = ColorMath.rgb
+        let schemes: [[SIMD4<Float>]] = [
+            [c(18, 22, 58), c(120, 40, 150), c(236, 92, 120), c(255, 190, 120), c(60, 200, 220)],
+            [c(10, 30, 50), c(20, 120, 140), c(90, 210, 190), c(250, 220, 150), c(240, 110, 70)],
+            [c(30, 16, 48), c(160, 40, 110), c(250, 120, 60), c(255, 220, 130), c(90, 110, 230)],
+            [c(12, 18, 40), c(50, 70, 170), c(130, 90, 220), c(240, 150, 230), c(255, 230, 200)],
+            [c(236, 226, 206), c(210, 60, 40), c(240, 190, 40), c(30, 70, 150), c(30, 30, 36)],
+            [c(240, 232, 214), c(22, 120, 120), c(226, 168, 40), c(214, 96, 50), c(44, 52, 60)],
+        ]
+        let pick = subject == .space ? rng.index(4) : rng.index(schemes.count)
+        let s = schemes[pick]
+        palette.zenith = subject == .space ? s[0] * 0.35 : s[0]
+        palette.skyMid = s[1]
+        palette.horizon = s[2]
+        palette.glow = s[3]
+        palette.accent2 = s[4]
+        palette.accent = s[2]
+        palette.sun = FastMath.mix(s[3], SIMD4(1, 1, 1, 1), 0.4)
+        palette.far = FastMath.mix(s[1], s[3], 0.5)
+        palette.near = s.min { ColorMath.luma($0) < ColorMath.luma($1) }!
+        palette.fog = subject == .space ? s[0] : FastMath.mix(s[0], SIMD4(1, 1, 1, 1), 0.15)
+        palette.cloudLight = s[3]
+        palette.cloudShadow = s[1]
     }
 
     /// Where a colour word applies, judged by the noun that follows it.

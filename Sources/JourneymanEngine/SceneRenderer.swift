@@ -30,6 +30,8 @@ struct SceneRenderer: Sendable {
     var edges: [LayerProfile] = []
     /// Small objects.
     var shapes: [SceneShape] = []
+    /// Elements of a geometric abstract composition.
+    var abstractShapes: [AbstractShape] = []
     /// The lighthouse lamp, if any (x, y, strength).
     var lamp: SIMD3<Float>?
     /// Scene x range covered by the canvas.
@@ -70,6 +72,9 @@ struct SceneRenderer: Sendable {
         minX = view.originX
         maxX = view.originX + Float(width) * view.unitsPerPixel
         buildLayout()
+        if spec.recipe.subject == .abstract && !features.fluid {
+            abstractShapes = SceneRenderer.makeAbstractShapes(spec: spec, palette: palette)
+        }
     }
 
     /// Scene x of the centre of pixel column `x`.

@@ -37,16 +37,20 @@ struct APIController: Sendable {
     private func imagine(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (credential, _) = try await authenticate(request, scope: .imagine)
         let body = try ImagineRequest(body: try await json(request))
-        let task = try await service.submitImagine(body, credential: credential, traceID: context.traceID)
+        let streams = Self.wantsNDJSON(request)
+        let task = try await service.submitImagine(body, credential: credential, traceID: context.traceID, progressWebhooks: streams)
         context.logger.info("imagine accepted", metadata: ["task_id": "\(task.id)", "action": "\(task.action)"])
+        if streams { return stream(task) }
         return try await deliver(task, asynchronously: body.isAsync || body.callbackURL != nil, timeout: body.timeout, context: context)
     }
 
     private func describe(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (credential, _) = try await authenticate(request, scope: .describe)
         let body = try DescribeRequest(body: try await json(request))
-        let task = try await service.submitDescribe(body, credential: credential, traceID: context.traceID)
+        let streams = Self.wantsNDJSON(request)
+        let task = try await service.submitDescribe(body, credential: credential, traceID: context.traceID, progressWebhooks: streams)
         context.logger.info("describe accepted", metadata: ["task_id": "\(task.id)"])
+        if streams { return stream(task) }
         return try await deliver(task, asynchronously: body.isAsync || body.callbackURL != nil, timeout: body.timeout, context: context)
     }
 
@@ -115,6 +119,36 @@ struct APIController: Sendable {
             )
         }
         return Self.finishedResponse(finished, traceID: context.traceID)
+    }
+
+    /// Streams one JSON object a line: the progress as it grows, the finished body last.
+    /// A client that goes away stops only its stream, never the task.
+    private func stream(_ task: TaskRow) -> Response {
+        let service = service
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/x-ndjson", .cacheControl: "no-store"],
+            body: ResponseBody { writer in
+                try await service.follow(task.id, pollInterval: 1) { event in
+                    let line: String
+                    switch event {
+                    case .progress(let progress):
+                        line = TaskService.json(
+                            ProgressLine(taskID: task.id, traceID: task.traceID, imageID: task.imageID, jobID: task.jobID, progress: progress, hold: false)
+                        )
+                    case .finished(let row):
+                        line = row.response ?? "{}"
+                    }
+                    try await writer.write(ByteBuffer(string: line + "\n"))
+                }
+                try await writer.finish(nil)
+            }
+        )
+    }
+
+    /// Whether the client asked for an ndjson stream.
+    static func wantsNDJSON(_ request: Request) -> Bool {
+        request.headers[values: .accept].contains { $0.lowercased().contains("application/x-ndjson") }
     }
 
     /// The finished body of a task, or its error in the envelope with the status of its code.

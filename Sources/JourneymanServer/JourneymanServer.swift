@@ -35,14 +35,20 @@ public struct JourneymanServer: Sendable {
             engine: engine,
             fetcher: fetcher ?? HTTPImageFetcher(client: .shared),
             leaseSeconds: configuration.leaseSeconds,
+            taskTimeoutSeconds: configuration.taskTimeoutSeconds,
             logger: logger
+        )
+        let instanceID = UUID().uuidString.lowercased().prefix(8).description
+        let webhooks = WebhookService(
+            store: store, client: .shared, signal: service.deliverySignal, policy: configuration.webhooks,
+            instanceID: instanceID, now: service.now, logger: logger
         )
         let workers = WorkerService(
             store: store,
             runner: runner,
             signal: service.workSignal,
             count: configuration.workers,
-            instanceID: UUID().uuidString.lowercased().prefix(8).description,
+            instanceID: instanceID,
             leaseSeconds: configuration.leaseSeconds,
             logger: logger
         )
@@ -52,6 +58,7 @@ public struct JourneymanServer: Sendable {
         router.middlewares.add(EnvelopeMiddleware(knownPaths: Set(APIController.paths + ["/healthz", "/readyz"])))
         api.addRoutes(to: router)
         ImageController(blobs: blobs).addRoutes(to: router)
+        EventsController(service: service, api: api).addRoutes(to: router)
         router.get("/healthz") { _, _ in JSONResponse.raw(Array(#"{"status":"ok"}"#.utf8)) }
         router.get("/readyz") { _, _ in
             guard await store.isReachable() else {
@@ -65,7 +72,7 @@ public struct JourneymanServer: Sendable {
         self.application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "journeyman"),
-            services: configuration.workers > 0 ? [workers] : [],
+            services: configuration.workers > 0 ? [workers, webhooks] : [webhooks],
             logger: logger
         )
     }

@@ -21,6 +21,10 @@ public struct ServerConfiguration: Sendable {
     public var leaseSeconds: Double
     /// How long a graceful shutdown waits for running tasks.
     public var shutdownGraceSeconds: Double
+    /// How webhook deliveries are retried.
+    public var webhooks: WebhookPolicy
+    /// Longest an engine may work on one task before the task fails with `timeout`.
+    public var taskTimeoutSeconds: Double
 
     /// The defaults of `journeyman serve`.
     public init(
@@ -32,7 +36,9 @@ public struct ServerConfiguration: Sendable {
         maxBodyBytes: Int = 1024 * 1024,
         freeCredits: Int = 100,
         leaseSeconds: Double = 30,
-        shutdownGraceSeconds: Double = 30
+        shutdownGraceSeconds: Double = 30,
+        webhooks: WebhookPolicy = WebhookPolicy(),
+        taskTimeoutSeconds: Double = 600
     ) {
         self.host = host
         self.port = port
@@ -43,6 +49,8 @@ public struct ServerConfiguration: Sendable {
         self.freeCredits = freeCredits
         self.leaseSeconds = leaseSeconds
         self.shutdownGraceSeconds = shutdownGraceSeconds
+        self.webhooks = webhooks
+        self.taskTimeoutSeconds = taskTimeoutSeconds
     }
 
     /// The public URL in force.

@@ -71,6 +71,34 @@ public final class SQLiteTaskStore: TaskStore {
                     """
             )
         }
+        migrator.registerMigration("v2: webhooks outbox") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE tasks ADD COLUMN callback_url TEXT;
+                    ALTER TABLE tasks ADD COLUMN progress_webhooks INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE deliveries (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        task_id TEXT NOT NULL,
+                        application_id TEXT NOT NULL,
+                        url TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        state TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at REAL NOT NULL,
+                        last_error TEXT,
+                        created_at REAL NOT NULL,
+                        delivered_at REAL,
+                        lease_owner TEXT,
+                        lease_expires_at REAL,
+                        UNIQUE (task_id, sequence)
+                    );
+                    CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE state = 'pending';
+                    CREATE INDEX deliveries_by_task ON deliveries(task_id, sequence);
+                    """
+            )
+        }
         return migrator
     }
 
@@ -165,14 +193,14 @@ public final class SQLiteTaskStore: TaskStore {
                 sql: """
                     INSERT INTO tasks (id, object_id, application_id, credential_id, trace_id, type, request, state, progress,
                         image_id, job_id, created_at, started_at, finished_at, response, action, parent_id, seed, lineage, cost,
-                        lease_owner, lease_expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        lease_owner, lease_expires_at, callback_url, progress_webhooks)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     task.id, task.objectID, task.applicationID, task.credentialID, task.traceID, task.type.rawValue,
                     task.request, task.state.rawValue, task.progress, task.imageID, task.jobID, task.createdAt,
                     task.startedAt, task.finishedAt, task.response, task.action, task.parentID, task.seed, task.lineage,
-                    task.cost, task.leaseOwner, task.leaseExpiresAt,
+                    task.cost, task.leaseOwner, task.leaseExpiresAt, task.callbackURL, task.progressWebhooks,
                 ]
             )
         }
@@ -247,16 +275,22 @@ public final class SQLiteTaskStore: TaskStore {
         }
     }
 
-    public func updateProgress(id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double) async throws -> Bool {
+    public func updateProgress(
+        id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double, webhook: WebhookDelivery?
+    ) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE tasks SET progress = MAX(progress, ?), lease_expires_at = ?
-                    WHERE id = ? AND state = 'running' AND lease_owner = ?
-                    """,
-                arguments: [progress, now + leaseSeconds, id, owner]
+            let before = try Int.fetchOne(
+                db, sql: "SELECT progress FROM tasks WHERE id = ? AND state = 'running' AND lease_owner = ?", arguments: [id, owner]
             )
-            return db.changesCount > 0
+            guard let before else { return false }
+            try db.execute(
+                sql: "UPDATE tasks SET progress = MAX(progress, ?), lease_expires_at = ? WHERE id = ?",
+                arguments: [progress, now + leaseSeconds, id]
+            )
+            if let webhook, progress > before {
+                try Self.enqueue(webhook, db: db)
+            }
+            return true
         }
     }
 
@@ -277,6 +311,15 @@ public final class SQLiteTaskStore: TaskStore {
                 arguments: arguments
             )
             guard db.changesCount > 0 else { return false }
+            if let row = try Row.fetchOne(db, sql: "SELECT application_id, callback_url FROM tasks WHERE id = ?", arguments: [id]),
+                let url = row["callback_url"] as String?
+            {
+                let delivery = WebhookDelivery(
+                    id: outcome.webhookID, taskID: id, applicationID: row["application_id"], url: url, body: outcome.response,
+                    kind: .finished, nextAttemptAt: outcome.finishedAt, createdAt: outcome.finishedAt
+                )
+                try Self.enqueue(delivery, db: db)
+            }
             if outcome.state != .succeeded {
                 try db.execute(
                     sql: "UPDATE applications SET credits = credits + (SELECT cost FROM tasks WHERE id = ?) WHERE id = (SELECT application_id FROM tasks WHERE id = ?)",
@@ -300,6 +343,91 @@ public final class SQLiteTaskStore: TaskStore {
     public func unfinishedTaskCount() async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks WHERE state IN ('pending', 'running')") ?? 0
+        }
+    }
+
+    // MARK: Webhook outbox
+
+    private static func enqueue(_ delivery: WebhookDelivery, db: Database) throws {
+        let sequence = (try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM deliveries WHERE task_id = ?", arguments: [delivery.taskID]) ?? 0) + 1
+        try db.execute(
+            sql: """
+                INSERT INTO deliveries (id, task_id, application_id, url, body, kind, sequence, state, attempts, next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+                """,
+            arguments: [
+                delivery.id, delivery.taskID, delivery.applicationID, delivery.url, delivery.body, delivery.kind.rawValue, sequence,
+                delivery.nextAttemptAt, delivery.createdAt,
+            ]
+        )
+    }
+
+    public func claimDeliveries(owner: String, now: Double, limit: Int, leaseSeconds: Double) async throws -> [WebhookDelivery] {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.* FROM deliveries d
+                    WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND (d.lease_expires_at IS NULL OR d.lease_expires_at < ?)
+                      AND NOT EXISTS (
+                        SELECT 1 FROM deliveries e WHERE e.task_id = d.task_id AND e.state = 'pending' AND e.sequence < d.sequence)
+                    ORDER BY d.next_attempt_at, d.sequence LIMIT ?
+                    """,
+                arguments: [now, now, limit]
+            )
+            for row in rows {
+                try db.execute(
+                    sql: "UPDATE deliveries SET lease_owner = ?, lease_expires_at = ? WHERE id = ?",
+                    arguments: [owner, now + leaseSeconds, row["id"] as String]
+                )
+            }
+            return rows.map(Self.delivery)
+        }
+    }
+
+    public func recordDelivered(id: String, now: Double) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL,
+                        lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND state = 'pending'
+                    """,
+                arguments: [now, id]
+            )
+        }
+    }
+
+    public func recordFailedAttempt(id: String, error: String, nextAttemptAt: Double?) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at),
+                        state = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND state = 'pending'
+                    """,
+                arguments: [error, nextAttemptAt, nextAttemptAt, id]
+            )
+        }
+    }
+
+    public func deliveries(taskID: String?, limit: Int) async throws -> [WebhookDelivery] {
+        try await pool.read { db in
+            if let taskID {
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM deliveries WHERE task_id = ? ORDER BY sequence LIMIT ?", arguments: [taskID, limit]
+                ).map(Self.delivery)
+            }
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM (SELECT * FROM deliveries ORDER BY created_at DESC, sequence DESC LIMIT ?) ORDER BY created_at, sequence",
+                arguments: [limit]
+            ).map(Self.delivery)
+        }
+    }
+
+    public func nextDeliveryDue() async throws -> Double? {
+        try await pool.read { db in
+            try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'")
         }
     }
 
@@ -342,7 +470,17 @@ public final class SQLiteTaskStore: TaskStore {
             jobID: row["job_id"], createdAt: row["created_at"], startedAt: row["started_at"],
             finishedAt: row["finished_at"], response: row["response"], action: row["action"], parentID: row["parent_id"],
             seed: row["seed"], lineage: row["lineage"], cost: row["cost"], leaseOwner: row["lease_owner"],
-            leaseExpiresAt: row["lease_expires_at"]
+            leaseExpiresAt: row["lease_expires_at"], callbackURL: row["callback_url"], progressWebhooks: row["progress_webhooks"]
+        )
+    }
+
+    private static func delivery(_ row: Row) -> WebhookDelivery {
+        WebhookDelivery(
+            id: row["id"], taskID: row["task_id"], applicationID: row["application_id"], url: row["url"], body: row["body"],
+            kind: WebhookDelivery.Kind(rawValue: row["kind"]) ?? .finished, sequence: row["sequence"],
+            state: WebhookDelivery.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
+            nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], createdAt: row["created_at"],
+            deliveredAt: row["delivered_at"]
         )
     }
 }

@@ -198,3 +198,44 @@ public struct ShortenResponse: Sendable, Equatable, Codable {
     /// Creates the answer.
     public init(prompts: [String]) { self.prompts = prompts }
 }
+
+/// One progress line of an ndjson stream (and of a progress webhook): no URLs, no actions until finished.
+public struct ProgressLine: Sendable, Equatable, Codable {
+    /// Always true.
+    public var success: Bool
+    /// The task.
+    public var taskID: String
+    /// The trace id of the creating request.
+    public var traceID: String?
+    /// The image id (imagine only).
+    public var imageID: String?
+    /// The generation run.
+    public var jobID: String?
+    /// 0–99 while running.
+    public var progress: Int
+    /// Whether the task waits for capacity.
+    public var hold: Bool
+    /// Empty until the finished body.
+    public var actions: [String]
+
+    /// Creates a line.
+    public init(taskID: String, traceID: String?, imageID: String?, jobID: String?, progress: Int, hold: Bool) {
+        self.success = true
+        self.taskID = taskID
+        self.traceID = traceID
+        self.imageID = imageID
+        self.jobID = jobID
+        self.progress = progress
+        self.hold = hold
+        self.actions = []
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case success
+        case taskID = "task_id"
+        case traceID = "trace_id"
+        case imageID = "image_id"
+        case jobID = "job_id"
+        case progress, hold, actions
+    }
+}

@@ -40,6 +40,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes. (env: JOURNEYMAN_MAX_BODY_BYTES, default: 1048576)")
     var maxBodyBytes: Int?
 
+    @Option(help: "Seconds a worker's claim on a task lasts unless renewed; a crashed worker's tasks run again after it. (default: 30)")
+    var leaseSeconds: Double = 30
+
+    @Option(help: "Seconds a SIGTERM/SIGINT waits for running tasks before putting them back to pending. (default: 30)")
+    var shutdownGrace: Double = 30
+
+    @Option(help: "Seconds an engine may work on one task before the task fails with code timeout. (default: 600)")
+    var taskTimeout: Double = 600
+
+    @Option(help: "Attempts of one webhook delivery before it is given up. (default: 8)")
+    var webhookAttempts: Int = 8
+
+    @Option(help: "Seconds before the first webhook retry; each later one doubles, with jitter. (default: 30)")
+    var webhookBackoff: Double = 30
+
+    @Option(help: "Seconds one webhook attempt may take. (default: 10)")
+    var webhookTimeout: Double = 10
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
@@ -56,6 +74,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (0...65535).contains(configuration.port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard configuration.workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
+        guard leaseSeconds >= 1, shutdownGrace >= 0, taskTimeout >= 1 else {
+            throw ValidationError("--lease-seconds and --task-timeout must be at least 1, --shutdown-grace 0 or more")
+        }
+        guard webhookAttempts >= 1, webhookBackoff > 0, webhookTimeout > 0 else {
+            throw ValidationError("--webhook-attempts must be at least 1, --webhook-backoff and --webhook-timeout above 0")
+        }
+        configuration.leaseSeconds = leaseSeconds
+        configuration.shutdownGraceSeconds = shutdownGrace
+        configuration.taskTimeoutSeconds = taskTimeout
+        configuration.webhooks = WebhookPolicy(
+            maxAttempts: webhookAttempts, baseDelay: webhookBackoff, maxDelay: max(webhookBackoff, 1800), timeout: webhookTimeout
+        )
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -22,12 +22,13 @@ struct TestServer {
     /// Builds a server; `credits` is the test application's balance.
     static func make(
         workers: Int = 2, credits: Int = 10_000, dataDirectory: String? = nil, engine: any Engine = LocalEngine(),
-        port: Int = 0
+        port: Int = 0, webhooks: WebhookPolicy = WebhookPolicy()
     ) async throws -> TestServer {
         let directory = dataDirectory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("journeyman-test-\(UUID().uuidString)").path
         var configuration = ServerConfiguration(host: "127.0.0.1", port: port, dataDirectory: directory, publicURL: publicURL, workers: workers)
         configuration.leaseSeconds = 30
+        configuration.webhooks = webhooks
         let server = try JourneymanServer(configuration: configuration, engine: engine)
         let created = try await Administration(store: server.store).createCredential(
             name: "tests", applicationID: nil, scopes: Set(APIScope.allCases), credits: credits

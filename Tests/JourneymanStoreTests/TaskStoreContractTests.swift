@@ -88,7 +88,7 @@ struct TaskStoreContractTests {
         let reclaimed = try await store.claimTask(owner: "live", now: 41, leaseSeconds: 30)
         #expect(reclaimed?.id == task.id)
         #expect(reclaimed?.startedAt == 10)
-        #expect(try await store.updateProgress(id: task.id, owner: "dead", progress: 50, now: 42, leaseSeconds: 30) == false)
+        #expect(try await store.updateProgress(id: task.id, owner: "dead", progress: 50, now: 42, leaseSeconds: 30, webhook: nil) == false)
         let outcome = TaskOutcome(state: .succeeded, response: "{}", finishedAt: 50)
         #expect(try await store.finishTask(id: task.id, owner: "dead", outcome: outcome) == false)
         #expect(try await store.finishTask(id: task.id, owner: "live", outcome: outcome) == true)

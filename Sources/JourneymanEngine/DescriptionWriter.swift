@@ -1,0 +1,3 @@
+/// stub
+struct DescriptionWriter { let analysis: ImageAnalysis; let width: Int; let height: Int
+  func descriptions() -> [String] { [] } }

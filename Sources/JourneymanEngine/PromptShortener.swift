@@ -1,0 +1,2 @@
+/// stub
+enum PromptShortener { static func shorten(_ p: String) throws -> [String] { [] } }

@@ -1,0 +1,237 @@
+/// Shading of the silhouette layers, water, ground and the synthwave grid.
+extension SceneRenderer {
+    /// The colour of layer `index` at a pixel it covers.
+    @inline(__always)
+    func shadeLayer(
+        _ index: Int, x: Int, y: Int, sx: Float, sy: Float, profiles: Profiles,
+        canvas: UnsafeMutableBufferPointer<SIMD4<Float>>
+    ) -> SIMD4<Float> {
+        let layer = layers[index]
+        let o = layer.offset + x
+        let top = profiles.tops[o]
+        let t = max(0, sy - top)
+        switch layer.kind {
+        case .water:
+            return water(x: x, y: y, sx: sx, sy: sy, layer: layer, canvas: canvas)
+        case .ground:
+            return ground(sx: sx, sy: sy, layer: layer)
+        case .grid:
+            return grid(sx: sx, sy: sy, layer: layer)
+        default:
+            break
+        }
+        var c = layer.color
+        let side: Float = sunX > sx ? 1 : -1
+        let slope = profiles.slopes[o]
+        let strength = lightStrength
+        let depth = layer.depth
+        switch layer.kind {
+        case .ridge, .hills, .cliff, .dunes:
+            var light = FastMath.clamp(slope * side * 0.5, -1, 1)
+            if layer.kind == .dunes { light = profiles.auxA[o] * side * 0.8 + light * 0.3 }
+            if layer.kind == .ridge {
+                // Rock faces: gullies and buttresses catching the light.
+                let facet = Noise.fbm(sx * 14 + 3, sy * 22, octaves: 3, seed: layer.seed)
+                light += facet * 0.8 + 0.25 * Noise.noise(sx * 70, sy * 9, seed: layer.seed)
+                light *= FastMath.smoothstep(0.3, 0, t) * 0.8 + 0.2
+            } else if layer.kind == .cliff {
+                let rock = Noise.fbm(sx * 30, sy * 12, octaves: 3, seed: layer.seed)
+                light += rock * 0.9
+            }
+            c = c * (1 + light * strength * (0.35 + 0.25 * (1 - depth)))
+            if layer.snow {
+                let snowLine = 0.045 + 0.03 * Noise.fbm(sx * 9, sy * 3, octaves: 3, seed: layer.seed &+ 9)
+                let cover = FastMath.smoothstep(snowLine, snowLine * 0.55, t) * FastMath.clamp(0.6 + light)
+                let snow = FastMath.mix(palette.fog, SIMD4(0.96, 0.97, 1, 1), 0.6) * (0.82 + 0.25 * FastMath.clamp(light + 0.4))
+                c = FastMath.mix(c, snow, cover)
+            }
+            if depth > 0.5 {
+                c = c * (1 + 0.07 * Noise.noise(sx * 90, sy * 90, seed: layer.seed))
+            }
+        case .trees:
+            let rel = profiles.auxA[o]
+            if rel < 1.5 {
+                let lit = FastMath.clamp(rel * side)
+                c = c * (1 + lit * strength * 0.35)
+                let needles = Noise.noise(sx * 160, sy * 60, seed: layer.seed)
+                c = c * (1 + needles * 0.09 * depth)
+            }
+        case .buildings:
+            c = building(c, sx: sx, sy: sy, t: t, left: profiles.auxA[o], id: profiles.auxB[o], layer: layer)
+        default:
+            break
+        }
+        // Rim light on the top edge when the light is behind.
+        let rimWidth: Float = 0.0025 + 0.002 * depth
+        let rim = FastMath.exp(-t / rimWidth) * rimStrength * (1 - depth * 0.6)
+        c += palette.glow * rim
+        // Mist pooling at the foot of each layer.
+        let mistDepth: Float = 0.05 + 0.22 * (1 - depth)
+        c = FastMath.mix(c, palette.fog, FastMath.smoothstep(0, mistDepth, t) * layer.mist * (1 - depth * 0.55) * 0.85)
+        c.w = 0
+        return c
+    }
+
+    /// How strongly directional light shades surfaces.
+    var lightStrength: Float {
+        switch spec.recipe.time {
+        case .day, .golden: return 1
+        case .sunset, .dawn: return 0.75
+        case .dusk, .overcast: return 0.4
+        case .night: return showMoon ? 0.3 : 0.15
+        }
+    }
+
+    /// How strong the back-light rim is.
+    var rimStrength: Float {
+        switch spec.recipe.time {
+        case .sunset, .dusk, .golden: return showSun ? 0.35 : 0.15
+        case .dawn: return 0.25
+        case .night: return showMoon ? 0.15 : 0.05
+        default: return 0.08
+        }
+    }
+
+    @inline(__always)
+    private func building(_ base: SIMD4<Float>, sx: Float, sy: Float, t: Float, left: Float, id: Float, layer: SceneLayer) -> SIMD4<Float> {
+        var c = base * (1 - 0.25 * FastMath.clamp(t * 3))
+        if id < 0 { return c }
+        let cell: Float = 0.0035 + layer.depth * 0.005
+        let lx = (sx - left) / cell
+        let ly = (t - cell * 0.8) / (cell * 1.5)
+        if lx < 0.8 || ly < 0 { return c }
+        let cx = lx.rounded(.down)
+        let cy = ly.rounded(.down)
+        let fx = lx - cx
+        let fy = ly - cy
+        let buildingID = UInt32(id)
+        let h = FastMath.hash(Int32(cx), Int32(cy), buildingID &+ layer.seed)
+        let inside = fx > 0.28 && fx < 0.78 && fy > 0.25 && fy < 0.78
+        let time = spec.recipe.time
+        let litChance: UInt32 = time == .night ? 110 : (time == .dusk ? 85 : (time == .sunset ? 40 : 0))
+        // Whole floors dark or lit in runs, like real towers.
+        let floorMood = FastMath.hash(0, Int32(cy), buildingID) & 0xff
+        if inside {
+            if (h & 0xff) < litChance && floorMood > 60 {
+                let warm = (h >> 9) & 7 != 0
+                let glow = (warm ? palette.accent : palette.accent2) * (0.65 + 0.5 * Float((h >> 12) & 0xff) / 255)
+                let haze = 0.55 + 0.45 * (1 - layer.mist * (1 - layer.depth))
+                c = FastMath.mix(c, glow, 0.85 * haze)
+            } else {
+                c = c * (time.isDark ? 0.8 : 1.12)
+            }
+        }
+        return c
+    }
+
+    @inline(__always)
+    private func water(x: Int, y: Int, sx: Float, sy: Float, layer: SceneLayer, canvas: UnsafeMutableBufferPointer<SIMD4<Float>>) -> SIMD4<Float> {
+        let d = max(sy - horizon, 1e-4)
+        let near = FastMath.clamp(d / max(1.02 - horizon, 0.1))
+        let z = 1 / (d + 0.015)
+        let wx = (sx - 0.5 * spec.aspect) * z * 0.5 + spec.phases[5]
+        let wz = z * 1.6 + spec.phases[5] * 0.3
+        let wave = Noise.fbm(wx * 2.2, wz, octaves: 3, seed: layer.seed)
+        let upp = view.unitsPerPixel
+        let rx = sx + wave * (0.003 + near * 0.02)
+        let ry = horizon - d * (1 + wave * 0.05)
+        let px = Int(((rx - view.originX) / upp).rounded(.down))
+        let py = Int(((ry - view.originY) / upp).rounded(.down))
+        var reflection: SIMD4<Float>
+        if px >= 0 && px < width && py >= 0 && py < y {
+            reflection = canvas[py * width + px]
+        } else {
+            reflection = skyGradient(ry)
+        }
+        let reflectivity = 0.8 - near * 0.4
+        var c = FastMath.mix(palette.water, reflection * 0.92, reflectivity)
+        c += palette.horizon * max(0, wave) * 0.12 * (1 - near * 0.5)
+        c = c * (1 - max(0, -wave) * 0.25)
+        if showSun || showMoon {
+            let spread = 0.015 + near * 0.16 + sunRadius * 0.6
+            let dx = (sx - sunX) / spread
+            let path = FastMath.exp(-dx * dx)
+            if path > 0.01 {
+                let sparkle = FastMath.smoothstep(0.05, 0.55, Noise.noise(wx * 9, wz * 4, seed: layer.seed &+ 1))
+                let above = FastMath.clamp((horizon - sunY) / 0.1)
+                c += palette.sun * path * sparkle * (showMoon ? 0.6 : 0.9) * above
+            }
+        }
+        let haze = FastMath.exp(-d * 35) * 0.35
+        c = FastMath.mix(c, palette.fog, haze)
+        c.w = 0
+        return c
+    }
+
+    @inline(__always)
+    private func ground(sx: Float, sy: Float, layer: SceneLayer) -> SIMD4<Float> {
+        let d = max(sy - horizon, 1e-4)
+        let near = FastMath.clamp(d / max(1.02 - horizon, 0.1))
+        var c = FastMath.mix(FastMath.mix(palette.fog, layer.color, 0.55), layer.color * 0.85, near)
+        let z = 1 / (d + 0.02)
+        let fields = Noise.fbm((sx - spec.aspect * 0.5) * z * 0.35 + spec.phases[5], z * 0.9, octaves: 3, seed: layer.seed)
+        c = c * (0.9 + 0.2 * fields)
+        c = c * (1 + 0.06 * near * Noise.noise(sx * 220, sy * 30, seed: layer.seed))
+        c.w = 0
+        return c
+    }
+
+    @inline(__always)
+    private func grid(sx: Float, sy: Float, layer: SceneLayer) -> SIMD4<Float> {
+        let d = max(sy - horizon, 1e-4)
+        let upp = view.unitsPerPixel
+        var c = FastMath.mix(palette.fog * 0.5, palette.zenith * 0.6, FastMath.clamp(d * 3))
+        let z = 0.15 / d
+        let gx = (sx - spec.aspect * 0.5) * z * 3
+        let gz = z * 3 + spec.phases[5]
+        let fx = abs(gx - gx.rounded(.toNearestOrEven))
+        let fz = abs(gz - gz.rounded(.toNearestOrEven))
+        let pxX = fx / max(z * 3 * upp, 1e-6)
+        let pxZ = fz / max(0.45 / (d * d) * upp, 1e-6)
+        let lineX = FastMath.clamp(1.4 - pxX)
+        let lineZ = FastMath.clamp(1.4 - pxZ)
+        let fade = FastMath.clamp(d * 12)
+        c += palette.accent * max(lineX, lineZ) * (0.5 + 0.6 * fade)
+        c += palette.glow * FastMath.exp(-d * 18) * 0.5
+        c.w = 0
+        return c
+    }
+
+    /// Lighthouse lamp glow and beams (additive).
+    @inline(__always)
+    func addLamp(_ color: SIMD4<Float>, lamp: SIMD3<Float>, sx: Float, sy: Float) -> SIMD4<Float> {
+        let dx = sx - lamp.x
+        let dy = sy - lamp.y
+        let d = (dx * dx + dy * dy).squareRoot()
+        let night: Float
+        switch spec.recipe.time {
+        case .night, .dusk: night = 1
+        case .sunset, .overcast, .dawn: night = 0.7
+        default: night = 0.3
+        }
+        var light = FastMath.exp(-d / 0.008) * 1.2 + FastMath.exp(-d / 0.05) * 0.3
+        let angle = FastMath.atan2(dy, dx)
+        let beamAngle = spec.phases[6] - (spec.phases[6] / 3.14159).rounded(.down) * 3.14159
+        for k in 0..<2 {
+            var diff = angle - (beamAngle + Float(k) * 3.14159)
+            diff -= (diff / 6.28318).rounded(.toNearestOrEven) * 6.28318
+            let width: Float = 0.1
+            let beam = FastMath.exp(-diff * diff / (width * width)) * FastMath.exp(-d / 0.7) * FastMath.smoothstep(0.004, 0.03, d)
+            light += beam * 0.45
+        }
+        return color + palette.accent * light * night
+    }
+
+    /// Rain streaks (additive, light).
+    @inline(__always)
+    func addRain(_ color: SIMD4<Float>, sx: Float, sy: Float) -> SIMD4<Float> {
+        let u = (sx + sy * 0.12) / 0.0025
+        let column = u.rounded(.down)
+        let h = FastMath.hash(Int32(truncatingIfNeeded: Int(column)), 3, 41)
+        let v = sy * 9 + Float(h & 0xffff) / 65535 * 10
+        let phase = v - v.rounded(.down)
+        let thin = abs(u - column - 0.5) < 0.18 ? Float(1) : 0
+        let streak = phase < 0.22 && (h >> 16) & 3 == 0 ? thin : 0
+        return color + palette.fog * streak * 0.12
+    }
+}

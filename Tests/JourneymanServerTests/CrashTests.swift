@@ -1,0 +1,152 @@
+import AsyncHTTPClient
+import Foundation
+import HummingbirdTesting
+import JourneymanServer
+import MidjourneyAPI
+import NIOCore
+import Testing
+
+/// `journeyman serve` as a child process on a loopback port.
+final class ServeProcess {
+    let process = Process()
+    let port: Int
+    let log: URL
+
+    init(data: String, port: Int, arguments: [String] = []) throws {
+        self.port = port
+        log = URL(fileURLWithPath: data).appendingPathComponent("serve-\(port)-\(UUID().uuidString.prefix(4)).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = try journeymanExecutable()
+        process.arguments = ["serve", "--data", data, "--port", String(port), "--log-level", "info"] + arguments
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    /// Waits until `/healthz` answers.
+    func waitUntilHealthy() async throws {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz")
+            request.method = .GET
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)), response.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CommandLineFailure(message: "journeyman serve did not become healthy: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+    }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func terminate() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// A free loopback port, found by binding to port 0.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw CommandLineFailure(message: "no free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Posts JSON to a live server.
+func postJSON(port: Int, path: String, token: String, body: String) async throws -> JSONObject {
+    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+    request.method = .POST
+    request.headers.add(name: "authorization", value: "Bearer \(token)")
+    request.headers.add(name: "content-type", value: "application/json")
+    request.body = .bytes(ByteBuffer(string: body))
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+    let bytes = try await response.body.collect(upTo: 1 << 24)
+    return try JSONValue.parse(bytes.readableBytesView).objectValue ?? JSONObject()
+}
+
+@Suite("Crash safety", .serialized)
+struct CrashTests {
+    @Test func killingTheServerMidRunLosesNoTaskAndNoCallback() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-crash-\(UUID().uuidString)").path
+        let created = try runJourneyman(["token", "create", "--name", "crash", "--credits", "10000", "--data", data])
+        let token = try #require(created.split(separator: "\n").last.map(String.init))
+        let receiver = WebhookReceiver(failFirst: 3)
+        let options = ["--workers", "2", "--lease-seconds", "3", "--webhook-backoff", "0.2", "--webhook-timeout", "2"]
+        let taskCount = 200
+
+        try await receiver.application().test(.live) { hook in
+            let callback = "http://127.0.0.1:\(hook.port!)/hook"
+            let first = try ServeProcess(data: data, port: try freePort(), arguments: options)
+            defer { first.terminate() }
+            try await first.waitUntilHealthy()
+            var ids: [String] = []
+            for index in 0..<taskCount {
+                let reply = try await postJSON(
+                    port: first.port, path: "/midjourney/imagine", token: token,
+                    body: #"{"prompt":"crash test \#(index) --ar 4:1","callback_url":"\#(callback)"}"#
+                )
+                ids.append(try #require(reply.string("task_id"), "submission \(index): \(reply)"))
+            }
+            // Let some finish, then kill without warning.
+            let killDeadline = Date().addingTimeInterval(120)
+            while Date() < killDeadline, receiver.accepted.count < 10 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            first.kill9()
+            let deliveredAtKill = receiver.accepted.count
+
+            let restarted = Date()
+            let second = try ServeProcess(data: data, port: try freePort(), arguments: options)
+            defer { second.terminate() }
+            try await second.waitUntilHealthy()
+            let deadline = Date().addingTimeInterval(600)
+            var unfinished = ids.count
+            while Date() < deadline {
+                unfinished = 0
+                for chunk in stride(from: 0, to: ids.count, by: 100) {
+                    let batch = ids[chunk..<min(chunk + 100, ids.count)].map { "\"\($0)\"" }.joined(separator: ",")
+                    let reply = try await postJSON(
+                        port: second.port, path: "/midjourney/tasks", token: token, body: #"{"action":"retrieve_batch","ids":[\#(batch)]}"#
+                    )
+                    if case .array(let items) = reply["items"] {
+                        unfinished += items.filter { $0.objectValue?["response"] == nil }.count
+                        #expect(items.count == min(100, ids.count - chunk), "every task is still there")
+                    }
+                }
+                let callbacks = Set(receiver.accepted.compactMap { try? JSONValue.parse(Array($0.body.utf8)).objectValue?.string("task_id") })
+                if unfinished == 0 && callbacks.count == ids.count { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            let recovery = Date().timeIntervalSince(restarted)
+            #expect(unfinished == 0)
+
+            let accepted = receiver.accepted
+            var idsByTask: [String: Set<String>] = [:]
+            for delivery in accepted {
+                guard let task = try? JSONValue.parse(Array(delivery.body.utf8)).objectValue?.string("task_id") else { continue }
+                idsByTask[task, default: []].insert(delivery.id)
+            }
+            #expect(Set(idsByTask.keys) == Set(ids), "every task's callback arrived")
+            // Duplicates are allowed only as retries of one delivery: one webhook-id per task.
+            #expect(idsByTask.values.allSatisfy { $0.count == 1 })
+            print(
+                "crash test: \(taskCount) tasks, \(deliveredAtKill) callbacks delivered before the kill, "
+                    + "all finished \(String(format: "%.1f", recovery)) s after the restart, "
+                    + "\(receiver.all.count) webhook requests for \(accepted.count) accepted (\(accepted.count - idsByTask.count) duplicates)"
+            )
+        }
+    }
+}
