@@ -28,14 +28,22 @@ public struct Application: Sendable, Equatable {
     public var webhookSecret: String
     /// Unix seconds.
     public var createdAt: Double
+    /// Its own limit on running tasks (nil: the server's).
+    public var maxRunning: Int?
+    /// Its own limit on pending tasks (nil: the server's).
+    public var maxPending: Int?
 
     /// Creates an application.
-    public init(id: String, name: String, credits: Int, webhookSecret: String, createdAt: Double) {
+    public init(
+        id: String, name: String, credits: Int, webhookSecret: String, createdAt: Double, maxRunning: Int? = nil, maxPending: Int? = nil
+    ) {
         self.id = id
         self.name = name
         self.credits = credits
         self.webhookSecret = webhookSecret
         self.createdAt = createdAt
+        self.maxRunning = maxRunning
+        self.maxPending = maxPending
     }
 }
 
@@ -57,12 +65,18 @@ public struct Credential: Sendable, Equatable {
     public var expiresAt: Double?
     /// Unix seconds.
     public var createdAt: Double
+    /// Its own rate limit in requests a second (nil: the server's).
+    public var ratePerSecond: Double?
+    /// Its own burst (nil: the server's).
+    public var rateBurst: Int?
 
     /// Creates a credential.
     public init(
         id: String, applicationID: String, name: String, tokenHash: String, scopes: Set<APIScope>, revoked: Bool = false,
-        expiresAt: Double? = nil, createdAt: Double
+        expiresAt: Double? = nil, createdAt: Double, ratePerSecond: Double? = nil, rateBurst: Int? = nil
     ) {
+        self.ratePerSecond = ratePerSecond
+        self.rateBurst = rateBurst
         self.id = id
         self.applicationID = applicationID
         self.name = name
@@ -101,5 +115,22 @@ public enum TokenHasher {
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// What an application has used.
+public struct ApplicationUsage: Sendable, Equatable {
+    /// The application.
+    public var applicationID: String
+    /// Tasks by state (`pending`, `running`, `succeeded`, `failed`, `cancelled`).
+    public var tasksByState: [String: Int]
+    /// Credits spent on tasks that succeeded (failed and cancelled ones are refunded).
+    public var creditsSpent: Int
+
+    /// Creates a usage summary.
+    public init(applicationID: String, tasksByState: [String: Int], creditsSpent: Int) {
+        self.applicationID = applicationID
+        self.tasksByState = tasksByState
+        self.creditsSpent = creditsSpent
     }
 }

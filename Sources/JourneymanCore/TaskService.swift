@@ -19,6 +19,8 @@ public struct TaskService: Sendable {
     public let links: ImageLinks
     /// Ids of every kind.
     public let identifiers: IdentifierFactory
+    /// Per-application limits where an application has none of its own.
+    public let limits: TaskLimits
     /// Unix seconds now.
     public let now: @Sendable () -> Double
 
@@ -31,6 +33,7 @@ public struct TaskService: Sendable {
         deliverySignal: WorkSignal = WorkSignal(),
         links: ImageLinks,
         identifiers: IdentifierFactory = IdentifierFactory(),
+        limits: TaskLimits = .none,
         now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.store = store
@@ -40,6 +43,7 @@ public struct TaskService: Sendable {
         self.deliverySignal = deliverySignal
         self.links = links
         self.identifiers = identifiers
+        self.limits = limits
         self.now = now
     }
 
@@ -151,9 +155,14 @@ public struct TaskService: Sendable {
 
     private func insert(_ task: TaskRow) async throws {
         do {
-            try await store.insertTask(task)
+            try await store.insertTask(task, limits: limits)
         } catch StoreError.insufficientCredits(let balance, let cost) {
             throw ServiceError(.usedUp, "This application has \(balance) credits left; the task costs \(cost).")
+        } catch StoreError.queueFull(let limit) {
+            throw ServiceError(
+                .tooManyRequests, "This application already has \(limit) tasks waiting (its queue limit); retry when some have started.",
+                retryAfter: 5
+            )
         }
         workSignal.notify()
     }

@@ -8,6 +8,10 @@ public protocol TaskStore: Sendable {
     func applications() async throws -> [Application]
     /// Adds `amount` credits (negative takes away, never below zero); answers the new balance, nil for an unknown id.
     func addCredits(applicationID: String, amount: Int) async throws -> Int?
+    /// Sets (or, with nil, clears) an application's own limits; false for an unknown id.
+    func setLimits(applicationID: String, maxRunning: Int?, maxPending: Int?) async throws -> Bool
+    /// Per application: tasks by state and credits spent on succeeded tasks.
+    func usage() async throws -> [ApplicationUsage]
 
     /// Adds a credential.
     func createCredential(_ credential: Credential) async throws
@@ -17,10 +21,14 @@ public protocol TaskStore: Sendable {
     func credentials() async throws -> [Credential]
     /// Revokes a credential; false when there is none with that id.
     func revokeCredential(id: String) async throws -> Bool
+    /// Sets (or, with nil, clears) a credential's own rate limit; false for an unknown id.
+    func setRateLimit(credentialID: String, perSecond: Double?, burst: Int?) async throws -> Bool
 
     /// Stores a new pending task and charges its cost to its application in one transaction.
-    /// Throws `StoreError.insufficientCredits` (and stores nothing) when the balance is short.
-    func insertTask(_ task: TaskRow) async throws
+    /// Throws (and stores nothing) `StoreError.insufficientCredits` when the balance is short, and
+    /// `StoreError.queueFull` when the application already has its limit of pending tasks
+    /// (the application's own `maxPending`, else `limits.maxPendingPerApplication`).
+    func insertTask(_ task: TaskRow, limits: TaskLimits) async throws
     /// One task of an application by id.
     func task(id: String, applicationID: String) async throws -> TaskRow?
     /// One task of an application by its creating request's trace id.
@@ -36,8 +44,9 @@ public protocol TaskStore: Sendable {
     /// Any task by id, whatever its application (for workers and image serving).
     func task(id: String) async throws -> TaskRow?
 
-    /// Claims the oldest pending task, or a running one whose lease lapsed, for `owner` until `now + leaseSeconds`.
-    func claimTask(owner: String, now: Double, leaseSeconds: Double) async throws -> TaskRow?
+    /// Claims the oldest pending task, or a running one whose lease lapsed, for `owner` until `now + leaseSeconds`,
+    /// skipping applications that already run their limit of tasks (their own `maxRunning`, else `limits.maxRunningPerApplication`).
+    func claimTask(owner: String, now: Double, leaseSeconds: Double, limits: TaskLimits) async throws -> TaskRow?
     /// Records progress and renews the lease; false when `owner` no longer holds a running task `id`.
     /// With `webhook` (a task with progress webhooks), a progress delivery is queued when the progress grew.
     func updateProgress(id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double, webhook: WebhookDelivery?) async throws -> Bool
@@ -62,10 +71,29 @@ public protocol TaskStore: Sendable {
     func nextDeliveryDue() async throws -> Double?
 }
 
+/// Per-application limits on tasks, where the application has none of its own (nil: unlimited).
+public struct TaskLimits: Sendable, Equatable {
+    /// Most tasks of one application running at once.
+    public var maxRunningPerApplication: Int?
+    /// Most tasks of one application waiting at once.
+    public var maxPendingPerApplication: Int?
+
+    /// No limits.
+    public static let none = TaskLimits()
+
+    /// Creates limits.
+    public init(maxRunningPerApplication: Int? = nil, maxPendingPerApplication: Int? = nil) {
+        self.maxRunningPerApplication = maxRunningPerApplication
+        self.maxPendingPerApplication = maxPendingPerApplication
+    }
+}
+
 /// Failures a store reports in domain terms.
 public enum StoreError: Error, Sendable, Equatable {
     /// The application's balance does not cover the task's cost.
     case insufficientCredits(balance: Int, cost: Int)
+    /// The application already has `limit` pending tasks.
+    case queueFull(limit: Int)
     /// The application does not exist.
     case unknownApplication(String)
 }

@@ -60,7 +60,7 @@ struct LayerProfile: Sendable {
                 let cx = (Float(index) + 0.5 + jitter) * spacing
                 let heightNoise = Noise.noise(Float(index) * 0.37 + phase, seed: seed) * 0.35
                 let treeHeight = amplitude * (0.75 + heightNoise + Float((h >> 8) & 0xff) / 255 * 0.35)
-                let halfWidth = treeHeight * 0.26
+                let halfWidth = treeHeight * 0.2
                 let d = abs(sx - cx)
                 if d > halfWidth * 1.2 { continue }
                 // Tiered conifer edge: a sawtooth of branches on a triangle.
@@ -69,7 +69,7 @@ struct LayerProfile: Sendable {
                 let along = rel * treeHeight
                 let saw = along - (along / tier).rounded(.down) * tier
                 let tip = baseline - treeHeight + framing(sx)
-                let top = tip + along * 0.92 + saw * 0.55
+                let top = tip + along * 0.8 + saw * 1.1 + 0.004 * Noise.noise(sx * 400, seed: seed)
                 if top < best {
                     best = top
                     bestDistance = (sx - cx) / halfWidth
@@ -107,9 +107,12 @@ struct LayerProfile: Sendable {
             return (top + framing(sx), left, Float(h & 0xffff))
         case .cliff:
             let distance = extendsRight ? anchor - sx : sx - anchor
-            let rise = FastMath.smoothstep(0.16, 0.04, distance)
-            let rough = Noise.fbm(sx * 9 + phase, octaves: 4, seed: seed)
-            let top = baseline - amplitude * rise * (0.92 + 0.08 * rough) - 0.01 * rough
+            let rise = FastMath.smoothstep(0.13, 0.05, distance)
+            let rough = Noise.fbm(sx * 9 + phase, octaves: 5, seed: seed)
+            var top = baseline - amplitude * rise * (0.9 + 0.1 * rough) - 0.012 * rough
+            // Past the cliff's foot the rocks drop out of the frame, leaving open water.
+            let foot = distance - 0.13
+            if foot > 0 { top += foot * foot * 60 + foot * 2 }
             return (top, rise, 0)
         }
     }

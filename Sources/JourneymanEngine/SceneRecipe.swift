@@ -202,7 +202,7 @@ struct SceneRecipe: Codable, Sendable, Equatable {
         case .city:
             f.buildings = true
             f.mountains = words.has("mountain", "mountains", "hills") || rng.chance(0.25)
-            f.water = words.has(waterWords) || rng.chance(0.35)
+            f.water = words.has(waterWords) || rng.chance(0.7)
         case .forest:
             f.trees = true
             f.mountains = words.has("mountain", "mountains") || rng.chance(0.6)

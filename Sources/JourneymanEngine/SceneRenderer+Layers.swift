@@ -21,7 +21,7 @@ extension SceneRenderer {
             break
         }
         var c = layer.color
-        let side: Float = sunX > sx ? 1 : -1
+        let side = FastMath.clamp((sunX - sx) * 6, -1, 1)
         let slope = profiles.slopes[o]
         let strength = lightStrength
         let depth = layer.depth
@@ -30,17 +30,26 @@ extension SceneRenderer {
             var light = FastMath.clamp(slope * side * 0.5, -1, 1)
             if layer.kind == .dunes { light = profiles.auxA[o] * side * 0.8 + light * 0.3 }
             if layer.kind == .ridge {
-                // Rock faces: gullies and buttresses catching the light.
-                let facet = Noise.fbm(sx * 14 + 3, sy * 22, octaves: 3, seed: layer.seed)
-                light += facet * 0.8 + 0.25 * Noise.noise(sx * 70, sy * 9, seed: layer.seed)
-                light *= FastMath.smoothstep(0.3, 0, t) * 0.8 + 0.2
+                // Rock faces: the sideways slope of a 2-D height field, lit from the sun's side.
+                let e: Float = 0.004
+                let fx = sx * 9 + 3, fy = t * 7 + sy * 2
+                let h0 = Noise.fbm(fx, fy, octaves: 4, seed: layer.seed)
+                let h1 = Noise.fbm(fx + e * 9, fy, octaves: 4, seed: layer.seed)
+                let face = FastMath.clamp((h1 - h0) / (e * 9) * 0.35, -1, 1)
+                light = light * 0.6 + face * side * 0.9
+                light *= FastMath.smoothstep(0.35, 0, t) * 0.7 + 0.3
+            } else if layer.kind == .hills {
+                // Meadows, copses and field patches.
+                let patch = Noise.fbm(sx * 7 + 11, t * 14, octaves: 3, seed: layer.seed)
+                c = FastMath.mix(c, c * 0.7 + palette.foliage * 0.3, FastMath.smoothstep(0.1, 0.4, patch))
+                light += patch * 0.25
             } else if layer.kind == .cliff {
                 let rock = Noise.fbm(sx * 30, sy * 12, octaves: 3, seed: layer.seed)
                 light += rock * 0.9
             }
             c = c * (1 + light * strength * (0.35 + 0.25 * (1 - depth)))
             if layer.snow {
-                let snowLine = 0.045 + 0.03 * Noise.fbm(sx * 9, sy * 3, octaves: 3, seed: layer.seed &+ 9)
+                let snowLine = 0.025 + 0.03 * Noise.fbm(sx * 9, sy * 3, octaves: 3, seed: layer.seed &+ 9)
                 let cover = FastMath.smoothstep(snowLine, snowLine * 0.55, t) * FastMath.clamp(0.6 + light)
                 let snow = FastMath.mix(palette.fog, SIMD4(0.96, 0.97, 1, 1), 0.6) * (0.82 + 0.25 * FastMath.clamp(light + 0.4))
                 c = FastMath.mix(c, snow, cover)
@@ -51,8 +60,8 @@ extension SceneRenderer {
         case .trees:
             let rel = profiles.auxA[o]
             if rel < 1.5 {
-                let lit = FastMath.clamp(rel * side)
-                c = c * (1 + lit * strength * 0.35)
+                let lit = FastMath.smoothstep(-0.9, 0.9, rel * side) - 0.4
+                c = c * (1 + lit * strength * 0.3)
                 let needles = Noise.noise(sx * 160, sy * 60, seed: layer.seed)
                 c = c * (1 + needles * 0.09 * depth)
             }
@@ -211,12 +220,13 @@ extension SceneRenderer {
         }
         var light = FastMath.exp(-d / 0.008) * 1.2 + FastMath.exp(-d / 0.05) * 0.3
         let angle = FastMath.atan2(dy, dx)
-        let beamAngle = spec.phases[6] - (spec.phases[6] / 3.14159).rounded(.down) * 3.14159
+        let beamAngle = -0.25 + 0.5 * (spec.phases[6] - spec.phases[6].rounded(.down))
         for k in 0..<2 {
             var diff = angle - (beamAngle + Float(k) * 3.14159)
             diff -= (diff / 6.28318).rounded(.toNearestOrEven) * 6.28318
             let width: Float = 0.1
-            let beam = FastMath.exp(-diff * diff / (width * width)) * FastMath.exp(-d / 0.7) * FastMath.smoothstep(0.004, 0.03, d)
+            let below = FastMath.smoothstep(0.02, -0.01, dy)
+            let beam = FastMath.exp(-diff * diff / (width * width)) * FastMath.exp(-d / 0.7) * FastMath.smoothstep(0.004, 0.03, d) * below
             light += beam * 0.45
         }
         return color + palette.accent * light * night

@@ -40,14 +40,14 @@ extension SceneRenderer {
             }
             add(surface, surfaceColor, depth: 0.5, mist: 0, edge(surface, base: hz, amp: 0, freq: 1, phase: 0, seed: seedBase &+ 3))
             let framing: Float = f.water ? 0.2 : 0
-            add(.hills, FastMath.mix(p.fog, p.near, 0.7), depth: 0.7, mist: fogAmount * 0.6,
-                edge(.hills, base: hz + 0.05, amp: 0.1, freq: 1.6, phase: phases[2] + 57, seed: seedBase &+ 4, framing: framing))
+            add(.hills, FastMath.mix(p.fog, FastMath.mix(p.ground, p.near, 0.45), 0.75), depth: 0.7, mist: fogAmount * 0.6,
+                edge(.hills, base: hz + 0.07, amp: 0.16, freq: 1.6, phase: phases[2] + 57, seed: seedBase &+ 4, framing: framing))
             if f.trees {
                 add(.trees, FastMath.mix(p.fog, FastMath.mix(p.foliage, p.near, 0.3), 0.8), depth: 0.8, mist: fogAmount * 0.4,
                     edge(.trees, base: hz + 0.1, amp: 0.1, freq: 16, phase: phases[4], seed: seedBase &+ 5, framing: framing * 1.2))
             }
-            add(.hills, p.near * 0.8, depth: 1, mist: 0,
-                edge(.hills, base: 0.95, amp: 0.07, freq: 1.2, phase: phases[2] + 90, seed: seedBase &+ 6, framing: f.water ? 0.3 : 0))
+            add(.hills, FastMath.mix(p.ground, p.near, 0.7) * 0.8, depth: 1, mist: 0,
+                edge(.hills, base: 0.95, amp: 0.1, freq: 1.2, phase: phases[2] + 90, seed: seedBase &+ 6, framing: f.water ? 0.3 : 0))
             foregroundIndex = layers.count - 1
         case .seascape:
             if f.mountains {
@@ -182,16 +182,17 @@ extension SceneRenderer {
         let upp = view.unitsPerPixel
         for (index, profile) in edges.enumerated() {
             let base = index * width
-            var previous = profile.evaluate(sceneX(0) - upp).top
-            var current = profile.evaluate(sceneX(0))
+            // Slopes over a few thousandths of the frame: large faces, not per-pixel jitter.
+            let step = max(upp, 0.004)
             for x in 0..<width {
-                let next = profile.evaluate(sceneX(x) + upp)
+                let sx = sceneX(x)
+                let current = profile.evaluate(sx)
+                let left = profile.evaluate(sx - step).top
+                let right = profile.evaluate(sx + step).top
                 tops[base + x] = current.top
-                slopes[base + x] = (next.top - previous) / (2 * upp)
+                slopes[base + x] = (right - left) / (2 * step)
                 auxA[base + x] = current.a
                 auxB[base + x] = current.b
-                previous = current.top
-                current = next
             }
         }
     }

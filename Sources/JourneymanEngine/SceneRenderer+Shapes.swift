@@ -32,7 +32,7 @@ extension SceneRenderer {
             }
         default:
             // Rim light on the side facing the sun.
-            let side: Float = sunX > sx ? 1 : -1
+            let side = FastMath.clamp((sunX - sx) * 6, -1, 1)
             let lu = shape.flip ? -side : side
             let eps: Float = 0.02
             let d2 = distance(shape.kind, u + lu * eps, v + 0.3 * eps)

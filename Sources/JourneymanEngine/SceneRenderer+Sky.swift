@@ -30,7 +30,7 @@ extension SceneRenderer {
         var color = base
         let features = spec.recipe.features
         let aa = view.unitsPerPixel
-        let darkness = 1 - FastMath.clamp(ColorMath.luma(base) * 2.2)
+        let darkness = 1 - FastMath.clamp(ColorMath.luma(base) * 3.2)
 
         // Stars and aurora first: clouds and glow cover them.
         if features.stars && sy < horizon {

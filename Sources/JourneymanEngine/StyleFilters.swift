@@ -2,7 +2,7 @@
 enum StyleFilters {
     /// Soft painted look: short smears along a flowing direction plus canvas weave.
     static func brush(_ canvas: Canvas, amount: Float, seed: UInt32) -> Canvas {
-        smear(canvas, length: 1.2 + 2.2 * amount, samples: 3, texture: 0.035 * amount, seed: seed, scale: 1)
+        smear(canvas, length: 0.8 + 0.9 * min(amount, 1.2), samples: 3, texture: 0.03 * amount, seed: seed, scale: 1)
     }
 
     /// Oil painting: longer strokes, bristle texture and impasto highlights.

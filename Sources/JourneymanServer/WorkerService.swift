@@ -44,7 +44,7 @@ public struct WorkerService: Service {
     private func work(owner: String, stopping: StopFlag) async {
         while !Task.isCancelled && !stopping.value.load(ordering: .relaxed) {
             do {
-                if let task = try await store.claimTask(owner: owner, now: runner.service.now(), leaseSeconds: leaseSeconds) {
+                if let task = try await store.claimTask(owner: owner, now: runner.service.now(), leaseSeconds: leaseSeconds, limits: runner.service.limits) {
                     await runner.run(task, owner: owner)
                     continue
                 }

@@ -99,6 +99,17 @@ public final class SQLiteTaskStore: TaskStore {
                     """
             )
         }
+        migrator.registerMigration("v3: limits") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE applications ADD COLUMN max_running INTEGER;
+                    ALTER TABLE applications ADD COLUMN max_pending INTEGER;
+                    ALTER TABLE credentials ADD COLUMN rate_per_second REAL;
+                    ALTER TABLE credentials ADD COLUMN rate_burst INTEGER;
+                    CREATE INDEX tasks_by_application_state ON tasks(application_id, state);
+                    """
+            )
+        }
         return migrator
     }
 
@@ -132,6 +143,51 @@ public final class SQLiteTaskStore: TaskStore {
                 arguments: [amount, applicationID]
             )
             return try Int.fetchOne(db, sql: "SELECT credits FROM applications WHERE id = ?", arguments: [applicationID])
+        }
+    }
+
+    public func setLimits(applicationID: String, maxRunning: Int?, maxPending: Int?) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE applications SET max_running = ?, max_pending = ? WHERE id = ?",
+                arguments: [maxRunning, maxPending, applicationID]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    public func usage() async throws -> [ApplicationUsage] {
+        try await pool.read { db in
+            var usage: [String: ApplicationUsage] = [:]
+            for id in try String.fetchAll(db, sql: "SELECT id FROM applications ORDER BY created_at, id") {
+                usage[id] = ApplicationUsage(applicationID: id, tasksByState: [:], creditsSpent: 0)
+            }
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT application_id, state, COUNT(*) AS count, SUM(cost) AS cost
+                    FROM tasks GROUP BY application_id, state
+                    """
+            )
+            for row in rows {
+                let id: String = row["application_id"]
+                let state: String = row["state"]
+                usage[id, default: ApplicationUsage(applicationID: id, tasksByState: [:], creditsSpent: 0)].tasksByState[state] = row["count"]
+                if state != "failed" && state != "cancelled" {
+                    usage[id]?.creditsSpent += row["cost"] as Int
+                }
+            }
+            return usage.values.sorted { $0.applicationID < $1.applicationID }
+        }
+    }
+
+    public func setRateLimit(credentialID: String, perSecond: Double?, burst: Int?) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE credentials SET rate_per_second = ?, rate_burst = ? WHERE id = ?",
+                arguments: [perSecond, burst, credentialID]
+            )
+            return db.changesCount > 0
         }
     }
 
@@ -175,8 +231,15 @@ public final class SQLiteTaskStore: TaskStore {
 
     // MARK: Tasks
 
-    public func insertTask(_ task: TaskRow) async throws {
+    public func insertTask(_ task: TaskRow, limits: TaskLimits) async throws {
         try await pool.write { db in
+            let ownLimit = try Int.fetchOne(db, sql: "SELECT max_pending FROM applications WHERE id = ?", arguments: [task.applicationID])
+            if let limit = ownLimit ?? limits.maxPendingPerApplication {
+                let pending = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM tasks WHERE application_id = ? AND state = 'pending'", arguments: [task.applicationID]
+                ) ?? 0
+                if pending >= limit { throw StoreError.queueFull(limit: limit) }
+            }
             if task.cost > 0 {
                 try db.execute(
                     sql: "UPDATE applications SET credits = credits - ? WHERE id = ? AND credits >= ?",
@@ -250,17 +313,21 @@ public final class SQLiteTaskStore: TaskStore {
         )
     }
 
-    public func claimTask(owner: String, now: Double, leaseSeconds: Double) async throws -> TaskRow? {
+    public func claimTask(owner: String, now: Double, leaseSeconds: Double, limits: TaskLimits) async throws -> TaskRow? {
         try await pool.write { db in
             guard
                 var row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT * FROM tasks INDEXED BY tasks_unfinished
-                        WHERE state IN ('pending', 'running') AND (state = 'pending' OR lease_expires_at < ?)
-                        ORDER BY created_at LIMIT 1
+                        SELECT t.* FROM tasks t INDEXED BY tasks_unfinished
+                        WHERE t.state IN ('pending', 'running') AND (t.state = 'pending' OR t.lease_expires_at < ?)
+                          AND (
+                            SELECT COUNT(*) FROM tasks r
+                            WHERE r.application_id = t.application_id AND r.state = 'running' AND r.lease_expires_at >= ?
+                          ) < COALESCE((SELECT max_running FROM applications a WHERE a.id = t.application_id), ?, 1 << 62)
+                        ORDER BY t.created_at LIMIT 1
                         """,
-                    arguments: [now]
+                    arguments: [now, now, limits.maxRunningPerApplication]
                 ).map(Self.task)
             else { return nil }
             row.state = .running
@@ -449,7 +516,7 @@ public final class SQLiteTaskStore: TaskStore {
     private static func application(_ row: Row) -> Application {
         Application(
             id: row["id"], name: row["name"], credits: row["credits"], webhookSecret: row["webhook_secret"],
-            createdAt: row["created_at"]
+            createdAt: row["created_at"], maxRunning: row["max_running"], maxPending: row["max_pending"]
         )
     }
 
@@ -457,7 +524,8 @@ public final class SQLiteTaskStore: TaskStore {
         let scopes = (row["scopes"] as String).split(separator: ",").compactMap { APIScope(rawValue: String($0)) }
         return Credential(
             id: row["id"], applicationID: row["application_id"], name: row["name"], tokenHash: row["token_hash"],
-            scopes: Set(scopes), revoked: row["revoked"], expiresAt: row["expires_at"], createdAt: row["created_at"]
+            scopes: Set(scopes), revoked: row["revoked"], expiresAt: row["expires_at"], createdAt: row["created_at"],
+            ratePerSecond: row["rate_per_second"], rateBurst: row["rate_burst"]
         )
     }
 
