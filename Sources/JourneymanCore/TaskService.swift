@@ -21,6 +21,8 @@ public struct TaskService: Sendable {
     public let identifiers: IdentifierFactory
     /// Per-application limits where an application has none of its own.
     public let limits: TaskLimits
+    /// Words prompts may not contain.
+    public let moderation: ModerationList
     /// Unix seconds now.
     public let now: @Sendable () -> Double
 
@@ -34,6 +36,7 @@ public struct TaskService: Sendable {
         links: ImageLinks,
         identifiers: IdentifierFactory = IdentifierFactory(),
         limits: TaskLimits = .none,
+        moderation: ModerationList = ModerationList(words: []),
         now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.store = store
@@ -44,6 +47,7 @@ public struct TaskService: Sendable {
         self.links = links
         self.identifiers = identifiers
         self.limits = limits
+        self.moderation = moderation
         self.now = now
     }
 
@@ -73,6 +77,9 @@ public struct TaskService: Sendable {
             throw ServiceError(.apiNotImplemented, "action '\(request.action.prefix(60))' is not implemented by the Imagine API")
         }
         let prompt = try request.prompt.map { try PromptParser.parse($0) }
+        if let text = request.prompt, let word = moderation.firstHit(in: text) {
+            throw ServiceError(.forbidden, "The prompt contains '\(word)', which this server does not accept.")
+        }
         var parent: TaskRow?
         var seed: UInt32
         if action == .generate {

@@ -11,6 +11,9 @@ struct APIController: Sendable {
     let service: TaskService
     let engine: any Engine
     let maxBodyBytes: Int
+    let limiter: RateLimiter
+    let ratePolicy: RatePolicy
+    let outbound: OutboundGuard
 
     /// Paths this controller answers.
     static let paths = [
@@ -25,7 +28,7 @@ struct APIController: Sendable {
         router.post("/midjourney/seed") { request, context in try await seed(request, context) }
         router.post("/midjourney/shorten") { request, context in try await shorten(request, context) }
         for path in ["/midjourney/translate", "/midjourney/edits", "/midjourney/videos"] {
-            router.post(RouterPath(path)) { request, context in
+            router.post(RouterPath(path)) { request, context -> Response in
                 _ = try await authenticate(request, scope: .imagine)
                 throw ServiceError(.apiNotImplemented, "\(path) is not provided by the running engine")
             }
@@ -37,6 +40,7 @@ struct APIController: Sendable {
     private func imagine(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (credential, _) = try await authenticate(request, scope: .imagine)
         let body = try ImagineRequest(body: try await json(request))
+        if let callback = body.callbackURL { try await outbound.check(callback, field: "callback_url") }
         let streams = Self.wantsNDJSON(request)
         let task = try await service.submitImagine(body, credential: credential, traceID: context.traceID, progressWebhooks: streams)
         context.logger.info("imagine accepted", metadata: ["task_id": "\(task.id)", "action": "\(task.action)"])
@@ -47,6 +51,8 @@ struct APIController: Sendable {
     private func describe(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (credential, _) = try await authenticate(request, scope: .describe)
         let body = try DescribeRequest(body: try await json(request))
+        if service.links.blobName(of: body.imageURL) == nil { try await outbound.check(body.imageURL, field: "image_url") }
+        if let callback = body.callbackURL { try await outbound.check(callback, field: "callback_url") }
         let streams = Self.wantsNDJSON(request)
         let task = try await service.submitDescribe(body, credential: credential, traceID: context.traceID, progressWebhooks: streams)
         context.logger.info("describe accepted", metadata: ["task_id": "\(task.id)"])
@@ -166,9 +172,20 @@ struct APIController: Sendable {
 
     // MARK: Helpers
 
-    /// The credential of the request's token, checked for `scope`.
-    func authenticate(_ request: Request, scope: APIScope) async throws -> (Credential, Application) {
-        try await service.authenticate(token: Self.token(from: request.headers[.authorization]), scope: scope)
+    /// The credential of the request's token, checked for `scope` and for its rate limit.
+    func authenticate(_ request: Request, scope: APIScope) async throws -> (Credential, JourneymanCore.Application) {
+        let (credential, application) = try await service.authenticate(token: Self.token(from: request.headers[.authorization]), scope: scope)
+        var policy = ratePolicy
+        if let perSecond = credential.ratePerSecond { policy.perSecond = perSecond }
+        if let burst = credential.rateBurst { policy.burst = burst }
+        if let wait = limiter.take(credential.id, policy: policy) {
+            throw ServiceError(
+                .tooManyRequests,
+                "This token's rate limit (\(Self.format(policy.perSecond)) requests a second, \(policy.burst) at once) is exceeded.",
+                retryAfter: max(1, Int(wait.rounded(.up)))
+            )
+        }
+        return (credential, application)
     }
 
     /// `Bearer <token>`, or a bare token.

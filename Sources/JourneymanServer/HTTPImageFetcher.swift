@@ -4,18 +4,44 @@ import JourneymanCore
 import MidjourneyAPI
 import NIOCore
 
-/// Fetches Describe's `image_url` over HTTP(S) with a size cap and a timeout.
+/// Fetches Describe's `image_url` over HTTP(S) with a size cap and a timeout, checking every redirect hop.
 public struct HTTPImageFetcher: ImageFetcher {
     let client: HTTPClient
     let timeout: TimeAmount
+    let outbound: OutboundGuard
+    /// Most redirects followed.
+    static let maxRedirects = 3
 
-    /// Uses `client`, giving up after `timeout`.
-    public init(client: HTTPClient, timeout: TimeAmount = .seconds(20)) {
+    /// Uses `client` (which must not follow redirects itself), giving up after `timeout`.
+    public init(client: HTTPClient = OutboundGuard.client, timeout: TimeAmount = .seconds(20), outbound: OutboundGuard) {
         self.client = client
         self.timeout = timeout
+        self.outbound = outbound
     }
 
     public func fetch(_ url: String, maxBytes: Int) async throws -> [UInt8] {
+        var current = url
+        for _ in 0...Self.maxRedirects {
+            try await outbound.check(current, field: "image_url")
+            switch try await fetchOnce(current, maxBytes: maxBytes) {
+            case .body(let bytes):
+                return bytes
+            case .redirect(let location):
+                guard let next = URL(string: location, relativeTo: URL(string: current))?.absoluteString else {
+                    throw ServiceError(.badRequest, "image_url redirects to an invalid location")
+                }
+                current = next
+            }
+        }
+        throw ServiceError(.badRequest, "image_url redirects more than \(Self.maxRedirects) times")
+    }
+
+    private enum Fetched {
+        case body([UInt8])
+        case redirect(String)
+    }
+
+    private func fetchOnce(_ url: String, maxBytes: Int) async throws -> Fetched {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "accept", value: "image/png, image/jpeg")
@@ -25,6 +51,9 @@ public struct HTTPImageFetcher: ImageFetcher {
         } catch {
             throw ServiceError(.badRequest, "image_url could not be fetched: \(Self.reason(error))")
         }
+        if (300..<400).contains(response.status.code), let location = response.headers.first(name: "location") {
+            return .redirect(location)
+        }
         guard (200..<300).contains(response.status.code) else {
             throw ServiceError(.badRequest, "image_url could not be fetched: the server answered \(response.status.code)")
         }
@@ -33,7 +62,7 @@ public struct HTTPImageFetcher: ImageFetcher {
         }
         do {
             let body = try await response.body.collect(upTo: maxBytes)
-            return Array(body.readableBytesView)
+            return .body(Array(body.readableBytesView))
         } catch is NIOTooManyBytesError {
             throw ServiceError(.badRequest, "image_url is larger than \(maxBytes) bytes")
         } catch {
@@ -46,7 +75,7 @@ public struct HTTPImageFetcher: ImageFetcher {
         case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout:
             return "timed out"
         case let error as HTTPClientError:
-            return "\(error)"
+            return "\(error)".prefix(120).description
         default:
             return "connection failed"
         }

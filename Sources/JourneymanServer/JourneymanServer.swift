@@ -16,7 +16,7 @@ public struct JourneymanServer: Sendable {
     /// The domain service.
     public let service: TaskService
     /// The HTTP application with its worker service.
-    public let application: Application<RouterResponder<AppRequestContext>>
+    public let application: Hummingbird.Application<RouterResponder<AppRequestContext>>
 
     /// Builds a server; opens (creating) the data directory and brings the database up to date.
     public init(
@@ -29,19 +29,24 @@ public struct JourneymanServer: Sendable {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let store = try SQLiteTaskStore(path: configuration.databasePath)
         let blobs = try FileBlobStore(directory: configuration.imagesDirectory)
-        let service = TaskService(store: store, blobs: blobs, links: ImageLinks(publicURL: configuration.effectivePublicURL))
+        let service = TaskService(
+            store: store, blobs: blobs, links: ImageLinks(publicURL: configuration.effectivePublicURL),
+            limits: configuration.taskLimits, moderation: configuration.moderation
+        )
+        let outbound = OutboundGuard(allowPrivateNetwork: configuration.allowPrivateNetwork)
         let runner = TaskRunner(
             service: service,
             engine: engine,
-            fetcher: fetcher ?? HTTPImageFetcher(client: .shared),
+            fetcher: fetcher ?? HTTPImageFetcher(outbound: outbound),
             leaseSeconds: configuration.leaseSeconds,
+            maxDescribeBytes: configuration.maxDescribeBytes,
             taskTimeoutSeconds: configuration.taskTimeoutSeconds,
             logger: logger
         )
         let instanceID = UUID().uuidString.lowercased().prefix(8).description
         let webhooks = WebhookService(
-            store: store, client: .shared, signal: service.deliverySignal, policy: configuration.webhooks,
-            instanceID: instanceID, now: service.now, logger: logger
+            store: store, signal: service.deliverySignal, policy: configuration.webhooks,
+            outbound: outbound, instanceID: instanceID, now: service.now, logger: logger
         )
         let workers = WorkerService(
             store: store,
@@ -54,7 +59,10 @@ public struct JourneymanServer: Sendable {
         )
 
         let router = Router(context: AppRequestContext.self)
-        let api = APIController(service: service, engine: engine, maxBodyBytes: configuration.maxBodyBytes)
+        let api = APIController(
+            service: service, engine: engine, maxBodyBytes: configuration.maxBodyBytes,
+            limiter: RateLimiter(now: service.now), ratePolicy: configuration.rateLimit, outbound: outbound
+        )
         router.middlewares.add(EnvelopeMiddleware(knownPaths: Set(APIController.paths + ["/healthz", "/readyz"])))
         api.addRoutes(to: router)
         ImageController(blobs: blobs).addRoutes(to: router)
@@ -69,7 +77,7 @@ public struct JourneymanServer: Sendable {
 
         self.store = store
         self.service = service
-        self.application = Application(
+        self.application = Hummingbird.Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "journeyman"),
             services: configuration.workers > 0 ? [workers, webhooks] : [webhooks],

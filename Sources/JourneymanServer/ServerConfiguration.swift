@@ -1,4 +1,5 @@
 import Foundation
+import JourneymanCore
 import Logging
 
 /// Everything `journeyman serve` can be told.
@@ -25,6 +26,16 @@ public struct ServerConfiguration: Sendable {
     public var webhooks: WebhookPolicy
     /// Longest an engine may work on one task before the task fails with `timeout`.
     public var taskTimeoutSeconds: Double
+    /// Requests a credential may make, unless it has its own limit.
+    public var rateLimit: RatePolicy
+    /// Per-application task limits, unless an application has its own.
+    public var taskLimits: TaskLimits
+    /// Prompts containing these words are refused with 403 `forbidden`.
+    public var moderation: ModerationList
+    /// Whether outbound fetches and webhooks may reach loopback, private and link-local addresses (development, tests).
+    public var allowPrivateNetwork: Bool
+    /// Largest image Describe fetches, in bytes.
+    public var maxDescribeBytes: Int
 
     /// The defaults of `journeyman serve`.
     public init(
@@ -38,7 +49,12 @@ public struct ServerConfiguration: Sendable {
         leaseSeconds: Double = 30,
         shutdownGraceSeconds: Double = 30,
         webhooks: WebhookPolicy = WebhookPolicy(),
-        taskTimeoutSeconds: Double = 600
+        taskTimeoutSeconds: Double = 600,
+        rateLimit: RatePolicy = RatePolicy(perSecond: 10, burst: 40),
+        taskLimits: TaskLimits = TaskLimits(maxRunningPerApplication: nil, maxPendingPerApplication: 1000),
+        moderation: ModerationList = ModerationList(words: []),
+        allowPrivateNetwork: Bool = false,
+        maxDescribeBytes: Int = 20 * 1024 * 1024
     ) {
         self.host = host
         self.port = port
@@ -51,6 +67,11 @@ public struct ServerConfiguration: Sendable {
         self.shutdownGraceSeconds = shutdownGraceSeconds
         self.webhooks = webhooks
         self.taskTimeoutSeconds = taskTimeoutSeconds
+        self.rateLimit = rateLimit
+        self.taskLimits = taskLimits
+        self.moderation = moderation
+        self.allowPrivateNetwork = allowPrivateNetwork
+        self.maxDescribeBytes = maxDescribeBytes
     }
 
     /// The public URL in force.

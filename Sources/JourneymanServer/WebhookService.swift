@@ -37,15 +37,17 @@ public struct WebhookService: Service {
     let client: HTTPClient
     let signal: WorkSignal
     let policy: WebhookPolicy
+    let outbound: OutboundGuard
     let instanceID: String
     let now: @Sendable () -> Double
     let logger: Logger
 
     /// Creates the sender.
     public init(
-        store: any TaskStore, client: HTTPClient, signal: WorkSignal, policy: WebhookPolicy, instanceID: String,
-        now: @escaping @Sendable () -> Double, logger: Logger
+        store: any TaskStore, client: HTTPClient = OutboundGuard.client, signal: WorkSignal, policy: WebhookPolicy,
+        outbound: OutboundGuard, instanceID: String, now: @escaping @Sendable () -> Double, logger: Logger
     ) {
+        self.outbound = outbound
         self.store = store
         self.client = client
         self.signal = signal
@@ -102,6 +104,14 @@ public struct WebhookService: Service {
                 try await store.recordFailedAttempt(id: delivery.id, error: "the application no longer exists", nextAttemptAt: nil)
                 return
             }
+            do {
+                try await outbound.check(delivery.url, field: "callback_url")
+            } catch let error as ServiceError {
+                // The address became non-public since the task was accepted: never send there.
+                try await store.recordFailedAttempt(id: delivery.id, error: error.message, nextAttemptAt: nil)
+                logger.warning("webhook given up", metadata: ["error": "\(error.message)"])
+                return
+            }
             let timestamp = Int(now())
             var request = HTTPClientRequest(url: delivery.url)
             request.method = .POST
@@ -117,7 +127,7 @@ public struct WebhookService: Service {
             let response = try await client.execute(request, timeout: .milliseconds(Int64(policy.timeout * 1000)))
             // Read (and drop) a little of the answer so the connection can be reused.
             _ = try? await response.body.collect(upTo: 64 * 1024)
-            failure = (200..<300).contains(response.status.code) ? nil : "the receiver answered \(response.status.code)"
+            failure = (200..<300).contains(response.status.code) ? nil : "the receiver answered \(response.status.code) (redirects are not followed)"
         } catch {
             failure = "\(error)".prefix(200).description
         }

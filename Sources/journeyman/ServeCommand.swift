@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JourneymanCore
 import JourneymanServer
 import Logging
 
@@ -58,6 +59,27 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds one webhook attempt may take. (default: 10)")
     var webhookTimeout: Double = 10
 
+    @Option(help: "Requests a second a token may make on average; `journeyman app` can set one token's own. (default: 10)")
+    var rateLimit: Double = 10
+
+    @Option(help: "Requests a token may make at once before the rate limit applies. (default: 40)")
+    var rateBurst: Int = 40
+
+    @Option(help: "Tasks of one application that run at once; more wait with hold: true. 0 means no limit. (default: 0)")
+    var appMaxRunning: Int = 0
+
+    @Option(help: "Tasks of one application that may wait; more are refused with 429. 0 means no limit. (default: 1000)")
+    var appMaxPending: Int = 1000
+
+    @Option(help: "A file of words (one a line) that a prompt may not contain: such prompts get 403 forbidden. (env: JOURNEYMAN_MODERATION_WORDS)")
+    var moderationWords: String?
+
+    @Flag(help: "Let describe fetches and webhooks reach loopback, private and link-local addresses (for development and tests).")
+    var allowPrivateNetwork = false
+
+    @Option(help: "Largest image describe fetches, in bytes. (default: 20971520)")
+    var maxDescribeBytes: Int = 20 * 1024 * 1024
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
@@ -80,6 +102,23 @@ struct ServeCommand: AsyncParsableCommand {
         guard webhookAttempts >= 1, webhookBackoff > 0, webhookTimeout > 0 else {
             throw ValidationError("--webhook-attempts must be at least 1, --webhook-backoff and --webhook-timeout above 0")
         }
+        guard rateLimit > 0, rateBurst >= 1, appMaxRunning >= 0, appMaxPending >= 0, maxDescribeBytes >= 1024 else {
+            throw ValidationError("--rate-limit must be above 0, --rate-burst at least 1, --app-max-* 0 or more, --max-describe-bytes at least 1024")
+        }
+        configuration.rateLimit = RatePolicy(perSecond: rateLimit, burst: rateBurst)
+        configuration.taskLimits = TaskLimits(
+            maxRunningPerApplication: appMaxRunning == 0 ? nil : appMaxRunning,
+            maxPendingPerApplication: appMaxPending == 0 ? nil : appMaxPending
+        )
+        if let path = moderationWords ?? environment["JOURNEYMAN_MODERATION_WORDS"] {
+            do {
+                configuration.moderation = try ModerationList(contentsOf: path)
+            } catch {
+                throw ValidationError("--moderation-words: cannot read \(path)")
+            }
+        }
+        configuration.allowPrivateNetwork = allowPrivateNetwork
+        configuration.maxDescribeBytes = maxDescribeBytes
         configuration.leaseSeconds = leaseSeconds
         configuration.shutdownGraceSeconds = shutdownGrace
         configuration.taskTimeoutSeconds = taskTimeout
@@ -95,8 +134,10 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "journeyman")
         let server = try JourneymanServer(configuration: configuration, logger: logger)
         if let token = try await server.createDefaultApplicationIfEmpty() {
-            print(
-                """
+            // Written straight to the file descriptor: stdout may be a file or a pipe, where print() would buffer it.
+            FileHandle.standardOutput.write(
+                Data(
+                    """
 
                   Created the application "default" with \(configuration.freeCredits) credits. Its token (shown only this once):
 
@@ -104,7 +145,9 @@ struct ServeCommand: AsyncParsableCommand {
 
                   Try:  export TOKEN=\(token)
 
-                """
+
+                """.utf8
+                )
             )
         }
         logger.info(

@@ -84,7 +84,7 @@ struct CrashTests {
         let created = try runJourneyman(["token", "create", "--name", "crash", "--credits", "10000", "--data", data])
         let token = try #require(created.split(separator: "\n").last.map(String.init))
         let receiver = WebhookReceiver(failFirst: 3)
-        let options = ["--workers", "2", "--lease-seconds", "3", "--webhook-backoff", "0.2", "--webhook-timeout", "2"]
+        let options = ["--allow-private-network", "--rate-limit", "1000", "--workers", "2", "--lease-seconds", "3", "--webhook-backoff", "0.2", "--webhook-timeout", "2"]
         let taskCount = 200
 
         try await receiver.application().test(.live) { hook in

@@ -29,6 +29,9 @@ struct TestServer {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: port, dataDirectory: directory, publicURL: publicURL, workers: workers)
         configuration.leaseSeconds = 30
         configuration.webhooks = webhooks
+        // Test fixtures (image servers, webhook receivers) live on loopback.
+        configuration.allowPrivateNetwork = true
+        configuration.rateLimit = RatePolicy(perSecond: 10_000, burst: 10_000)
         let server = try JourneymanServer(configuration: configuration, engine: engine)
         let created = try await Administration(store: server.store).createCredential(
             name: "tests", applicationID: nil, scopes: Set(APIScope.allCases), credits: credits
