@@ -37,13 +37,15 @@ struct Canvas: Sendable {
     func toImage() -> RGBAImage {
         var bytes = [UInt8](repeating: 255, count: width * height * 4)
         let w = width
+        let bayer = Canvas.bayer.map { (Float($0) + 0.5) / 16 - 0.5 }
         pixels.withUnsafeBufferPointer { source in
             bytes.withUnsafeMutableBufferPointer { target in
                 for y in 0..<height {
+                    let row = (y & 3) * 4
                     for x in 0..<w {
-                        let d = (Float(Canvas.bayer[(y & 3) * 4 + (x & 3)]) + 0.5) / 16 - 0.5
+                        let d = bayer[row + (x & 3)]
                         let c = source[y * w + x] * 255 + SIMD4(repeating: d + 0.5)
-                        let clamped = c.clamped(lowerBound: .zero, upperBound: SIMD4(repeating: 255))
+                        let clamped = ColorMath.clamp(c, 0, 255)
                         let base = (y * w + x) * 4
                         target[base] = UInt8(clamped.x)
                         target[base + 1] = UInt8(clamped.y)

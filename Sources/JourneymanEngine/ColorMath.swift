@@ -50,6 +50,12 @@ enum ColorMath {
         return (h, s, maxC)
     }
 
+    /// Clamps each component to [lo, hi] (inlined; the generic `clamped` is not).
+    @inline(__always)
+    static func clamp(_ c: SIMD4<Float>, _ lo: Float = 0, _ hi: Float = 1) -> SIMD4<Float> {
+        SIMD4(min(max(c.x, lo), hi), min(max(c.y, lo), hi), min(max(c.z, lo), hi), min(max(c.w, lo), hi))
+    }
+
     /// Relative luminance (Rec. 709 weights on the encoded values; good enough for shading).
     @inline(__always)
     static func luma(_ c: SIMD4<Float>) -> Float {

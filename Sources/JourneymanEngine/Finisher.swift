@@ -59,7 +59,7 @@ struct Finisher: Sendable {
                     var c = px[y * w + x]
                     // S-curve contrast around mid grey.
                     c = (c - SIMD4(repeating: 0.5)) * contrast + SIMD4(repeating: 0.5)
-                    c = c.clamped(lowerBound: .zero, upperBound: SIMD4(repeating: 1.2))
+                    c = ColorMath.clamp(c, 0, 1.2)
                     let l = ColorMath.luma(c)
                     c = SIMD4(repeating: l) + (c - SIMD4(repeating: l)) * saturation
                     // Split toning: shadows toward the sky's top, highlights toward the glow.
@@ -79,7 +79,7 @@ struct Finisher: Sendable {
                         let n = FastMath.hashUnit(Int32(x), Int32(y), grainSeed) - 0.5
                         c += SIMD4(repeating: n * grainAmount * 2)
                     }
-                    c = c.clamped(lowerBound: .zero, upperBound: SIMD4(repeating: 1))
+                    c = ColorMath.clamp(c, 0, 1)
                     if !excluded.isEmpty {
                         c = Finisher.removeHues(c, excluded)
                     }

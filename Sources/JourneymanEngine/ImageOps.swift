@@ -127,7 +127,7 @@ enum ImageOps {
                         if abs(hueShift) > 0.5 {
                             c = ColorMath.rotateHue(c, hueShift)
                         }
-                        c = (c * gain).clamped(lowerBound: .zero, upperBound: SIMD4(repeating: 1))
+                        c = ColorMath.clamp(c * gain, 0, 1)
                         let base = (y * w + x) * 4
                         dst[base] = UInt8((c.x * 255).rounded())
                         dst[base + 1] = UInt8((c.y * 255).rounded())

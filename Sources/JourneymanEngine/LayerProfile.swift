@@ -29,15 +29,28 @@ struct LayerProfile: Sendable {
     func evaluate(_ sx: Float) -> (top: Float, a: Float, b: Float) {
         switch kind {
         case .ridge:
-            var h = Noise.ridged(sx * frequency + phase, octaves: 7, seed: seed)
-            h = h * 1.35 - 0.2
-            if plateau > 0 { h = min(h, plateau) + max(0, h - plateau) * 0.08 }
+            var h: Float
+            if plateau > 0 {
+                // Mesas and buttes: flat tops, steep walls, a rough talus below.
+                let mask = Noise.fbm(sx * frequency + phase, octaves: 3, seed: seed)
+                let butte = FastMath.smoothstep(0.05, 0.1, mask)
+                let step = FastMath.smoothstep(0.25, 0.3, mask) * 0.3
+                h = butte * (0.7 + step) + 0.15 * Noise.ridged(sx * frequency * 4 + phase, octaves: 4, seed: seed)
+                h += 0.02 * Noise.noise(sx * 120, seed: seed)
+            } else {
+                h = Noise.ridged(sx * frequency + phase, octaves: 7, seed: seed)
+                h = h * 1.35 - 0.2
+            }
             var top = baseline - amplitude * h
             top += framing(sx)
             return (top, 0, 0)
         case .hills, .ground, .water, .grid:
             let n = Noise.fbm(sx * frequency + phase, octaves: 5, seed: seed)
             var top = baseline - amplitude * n
+            if kind == .hills {
+                // Tufts of grass and shrubs along the crest.
+                top -= 0.006 * max(0, Noise.noise(sx * 90 + phase, seed: seed &+ 5)) + 0.002 * abs(Noise.noise(sx * 700, seed: seed &+ 6))
+            }
             top += framing(sx)
             return (top, 0, 0)
         case .dunes:
@@ -47,7 +60,7 @@ struct LayerProfile: Sendable {
             let shape = f < 0.7 ? f / 0.7 : 1 - (f - 0.7) / 0.3
             let crest = shape * shape * (3 - 2 * shape)
             let top = baseline - amplitude * (crest * 0.8 + 0.2 * Noise.fbm(sx * frequency * 3 + phase, octaves: 2, seed: seed &+ 3))
-            return (top + framing(sx), f < 0.7 ? 1 : -1, 0)
+            return (top + framing(sx), 0, 0)
         case .trees:
             let spacing = 1 / frequency
             let cell = (sx / spacing).rounded(.down)
@@ -60,16 +73,17 @@ struct LayerProfile: Sendable {
                 let cx = (Float(index) + 0.5 + jitter) * spacing
                 let heightNoise = Noise.noise(Float(index) * 0.37 + phase, seed: seed) * 0.35
                 let treeHeight = amplitude * (0.75 + heightNoise + Float((h >> 8) & 0xff) / 255 * 0.35)
-                let halfWidth = treeHeight * 0.2
+                let halfWidth = treeHeight * 0.16
                 let d = abs(sx - cx)
                 if d > halfWidth * 1.2 { continue }
                 // Tiered conifer edge: a sawtooth of branches on a triangle.
                 let rel = d / halfWidth
-                let tier = treeHeight * 0.14
+                let tier = treeHeight * 0.085
                 let along = rel * treeHeight
                 let saw = along - (along / tier).rounded(.down) * tier
                 let tip = baseline - treeHeight + framing(sx)
-                let top = tip + along * 0.8 + saw * 1.1 + 0.004 * Noise.noise(sx * 400, seed: seed)
+                let ragged = treeHeight * 0.03 * Noise.noise(sx / halfWidth * 6 + Float(index), seed: seed)
+                let top = tip + along * 0.62 + saw * 2.4 + ragged
                 if top < best {
                     best = top
                     bestDistance = (sx - cx) / halfWidth

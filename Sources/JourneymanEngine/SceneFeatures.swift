@@ -34,6 +34,8 @@ struct SceneFeatures: Codable, Sendable, Equatable {
     var planet = false
     /// A figure (person, animal, portrait) is allowed.
     var figure = true
+    /// Rough, stormy water with whitecaps.
+    var storm = false
     /// Abstract scenes: flowing marbled colour instead of geometric shapes.
     var fluid = false
 }

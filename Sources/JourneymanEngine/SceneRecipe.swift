@@ -160,7 +160,8 @@ struct SceneRecipe: Codable, Sendable, Equatable {
     }
 
     private static func chooseTime(_ words: PromptWords, subject: SceneSubject, _ rng: inout SplitMix64) -> TimeOfDay {
-        if words.has("night", "midnight", "moonlit", "moonlight", "nocturnal", "starry", "nighttime", "aurora", "northern lights", "borealis") {
+        if words.has("night", "midnight", "moonlit", "moonlight", "nocturnal", "starry", "nighttime", "aurora", "northern lights",
+                     "borealis", "stars", "starlit", "starlight", "moon") && !words.has("sunset", "sunrise", "dusk", "dawn") {
             return .night
         }
         if words.has("dusk", "twilight", "evening", "blue hour") { return .dusk }
@@ -192,7 +193,7 @@ struct SceneRecipe: Codable, Sendable, Equatable {
         switch subject {
         case .landscape:
             f.mountains = true
-            f.water = words.has(waterWords) || rng.chance(0.3)
+            f.water = words.has(waterWords) || rng.chance(0.55)
             f.trees = words.has("tree", "trees", "pine", "forest") || rng.chance(0.45)
         case .seascape:
             f.water = true
@@ -252,6 +253,7 @@ struct SceneRecipe: Codable, Sendable, Equatable {
         f.snow = words.has("snow", "snowy", "winter", "frozen", "ice", "icy", "arctic", "glacier", "alpine", "snowcapped")
         f.aurora = words.has("aurora", "northern lights", "borealis")
         f.rain = words.has("rain", "rainy", "raining", "drizzle")
+        f.storm = words.has("storm", "stormy", "rough", "tempest", "crashing", "turbulent", "waves", "wave")
         if words.has("no clouds", "clear sky") { f.clouds = false }
         return f
     }

@@ -28,7 +28,11 @@ extension SceneRenderer {
         switch layer.kind {
         case .ridge, .hills, .cliff, .dunes:
             var light = FastMath.clamp(slope * side * 0.5, -1, 1)
-            if layer.kind == .dunes { light = profiles.auxA[o] * side * 0.8 + light * 0.3 }
+            if layer.kind == .dunes {
+                light = FastMath.clamp(slope * side * 1.6, -1, 1)
+                let ripple = FastMath.sin(sx * 260 + t * 900 + 4 * Noise.noise(sx * 8, t * 20, seed: layer.seed))
+                c = c * (1 + 0.035 * ripple * (0.3 + layer.depth))
+            }
             if layer.kind == .ridge {
                 // Rock faces: the sideways slope of a 2-D height field, lit from the sun's side.
                 let e: Float = 0.004
@@ -41,8 +45,10 @@ extension SceneRenderer {
             } else if layer.kind == .hills {
                 // Meadows, copses and field patches.
                 let patch = Noise.fbm(sx * 7 + 11, t * 14, octaves: 3, seed: layer.seed)
-                c = FastMath.mix(c, c * 0.7 + palette.foliage * 0.3, FastMath.smoothstep(0.1, 0.4, patch))
-                light += patch * 0.25
+                c = FastMath.mix(c, c * 0.6 + palette.foliage * 0.4, FastMath.smoothstep(0.0, 0.35, patch))
+                light += patch * 0.35
+                let grass = Noise.noise(sx * 160, sy * 160, seed: layer.seed &+ 2)
+                c = c * (1 + grass * 0.07 * layer.depth) * (1 - 0.25 * FastMath.smoothstep(0, 0.3, t) * layer.depth)
             } else if layer.kind == .cliff {
                 let rock = Noise.fbm(sx * 30, sy * 12, octaves: 3, seed: layer.seed)
                 light += rock * 0.9
@@ -60,8 +66,8 @@ extension SceneRenderer {
         case .trees:
             let rel = profiles.auxA[o]
             if rel < 1.5 {
-                let lit = FastMath.smoothstep(-0.9, 0.9, rel * side) - 0.4
-                c = c * (1 + lit * strength * 0.3)
+                let lit = FastMath.smoothstep(-1, 1, rel * side) - 0.5
+                c = c * (1 + lit * strength * 0.22) * (1 - 0.2 * FastMath.smoothstep(0, 0.25, t))
                 let needles = Noise.noise(sx * 160, sy * 60, seed: layer.seed)
                 c = c * (1 + needles * 0.09 * depth)
             }
@@ -140,10 +146,11 @@ extension SceneRenderer {
         let z = 1 / (d + 0.015)
         let wx = (sx - 0.5 * spec.aspect) * z * 0.5 + spec.phases[5]
         let wz = z * 1.6 + spec.phases[5] * 0.3
-        let wave = Noise.fbm(wx * 2.2, wz, octaves: 3, seed: layer.seed)
+        let rough: Float = features.storm ? 3 : 1
+        let wave = Noise.fbm(wx * 2.2, wz, octaves: features.storm ? 4 : 3, seed: layer.seed)
         let upp = view.unitsPerPixel
-        let rx = sx + wave * (0.003 + near * 0.02)
-        let ry = horizon - d * (1 + wave * 0.05)
+        let rx = sx + wave * (0.003 + near * 0.02) * rough
+        let ry = horizon - d * (1 + wave * 0.05 * rough)
         let px = Int(((rx - view.originX) / upp).rounded(.down))
         let py = Int(((ry - view.originY) / upp).rounded(.down))
         var reflection: SIMD4<Float>
@@ -165,6 +172,11 @@ extension SceneRenderer {
                 let above = FastMath.clamp((horizon - sunY) / 0.1)
                 c += palette.sun * path * sparkle * (showMoon ? 0.6 : 0.9) * above
             }
+        }
+        if features.storm {
+            // Whitecaps on the crests, darker troughs.
+            let foam = FastMath.smoothstep(0.35, 0.6, wave + 0.25 * Noise.noise(wx * 7, wz * 3, seed: layer.seed &+ 2))
+            c = FastMath.mix(c * 0.8, palette.cloudLight * 0.9, foam * (0.35 + 0.5 * near))
         }
         let haze = FastMath.exp(-d * 35) * 0.35
         c = FastMath.mix(c, palette.fog, haze)
@@ -211,25 +223,41 @@ extension SceneRenderer {
     func addLamp(_ color: SIMD4<Float>, lamp: SIMD3<Float>, sx: Float, sy: Float) -> SIMD4<Float> {
         let dx = sx - lamp.x
         let dy = sy - lamp.y
-        let d = (dx * dx + dy * dy).squareRoot()
-        let night: Float
-        switch spec.recipe.time {
-        case .night, .dusk: night = 1
-        case .sunset, .overcast, .dawn: night = 0.7
-        default: night = 0.3
+        let d2 = dx * dx + dy * dy
+        var light: Float = 0
+        if d2 < 0.16 {
+            let d = d2.squareRoot()
+            light = FastMath.exp(-d / 0.008) * 1.2 + FastMath.exp(-d / 0.05) * 0.3
         }
-        var light = FastMath.exp(-d / 0.008) * 1.2 + FastMath.exp(-d / 0.05) * 0.3
-        let angle = FastMath.atan2(dy, dx)
-        let beamAngle = -0.25 + 0.5 * (spec.phases[6] - spec.phases[6].rounded(.down))
-        for k in 0..<2 {
-            var diff = angle - (beamAngle + Float(k) * 3.14159)
-            diff -= (diff / 6.28318).rounded(.toNearestOrEven) * 6.28318
+        // Two opposite beams, nearly horizontal, only above the cliff top.
+        if dy < 0.02 {
+            let along = abs(dx * lampDirection.x + dy * lampDirection.y)
+            let across = dx * lampDirection.y - dy * lampDirection.x
             let width: Float = 0.1
-            let below = FastMath.smoothstep(0.02, -0.01, dy)
-            let beam = FastMath.exp(-diff * diff / (width * width)) * FastMath.exp(-d / 0.7) * FastMath.smoothstep(0.004, 0.03, d) * below
-            light += beam * 0.45
+            let x = across * across / max(along * along * width * width, 1e-9)
+            if x < 12 && along > 0.004 {
+                let d = d2.squareRoot()
+                let below = FastMath.smoothstep(0.02, -0.01, dy)
+                light += FastMath.exp(-x) * FastMath.exp(-d / 0.7) * FastMath.smoothstep(0.004, 0.03, d) * below * 0.45
+            }
         }
-        return color + palette.accent * light * night
+        if light < 0.001 { return color }
+        return color + palette.accent * light * lampStrength
+    }
+
+    /// How strongly the lamp shows in this light.
+    var lampStrength: Float {
+        switch spec.recipe.time {
+        case .night, .dusk: return 1
+        case .sunset, .overcast, .dawn: return 0.7
+        default: return 0.3
+        }
+    }
+
+    /// Unit direction of the lamp's beams.
+    static func lampDirection(phase: Float) -> SIMD2<Float> {
+        let angle = -0.25 + 0.5 * (phase - phase.rounded(.down))
+        return SIMD2(FastMath.cos(angle), FastMath.sin(angle))
     }
 
     /// Rain streaks (additive, light).

@@ -40,7 +40,7 @@ extension SceneRenderer {
             }
             add(surface, surfaceColor, depth: 0.5, mist: 0, edge(surface, base: hz, amp: 0, freq: 1, phase: 0, seed: seedBase &+ 3))
             let framing: Float = f.water ? 0.2 : 0
-            add(.hills, FastMath.mix(p.fog, FastMath.mix(p.ground, p.near, 0.45), 0.75), depth: 0.7, mist: fogAmount * 0.6,
+            add(.hills, FastMath.mix(p.fog, FastMath.mix(p.foliage, p.near, 0.5), 0.8), depth: 0.7, mist: fogAmount * 0.5,
                 edge(.hills, base: hz + 0.07, amp: 0.16, freq: 1.6, phase: phases[2] + 57, seed: seedBase &+ 4, framing: framing))
             if f.trees {
                 add(.trees, FastMath.mix(p.fog, FastMath.mix(p.foliage, p.near, 0.3), 0.8), depth: 0.8, mist: fogAmount * 0.4,
@@ -58,7 +58,8 @@ extension SceneRenderer {
             if f.lighthouse || rng.chance(0.4) {
                 let anchor = spec.subjectX * frame
                 let right = spec.subjectX > 0.5
-                var cliff = edge(.cliff, base: hz + 0.03, amp: 0.2 * spec.subjectScale, freq: 1, phase: phases[2] + 13, seed: seedBase &+ 7)
+                let height: Float = f.lighthouse ? 0.2 : 0.11
+                var cliff = edge(.cliff, base: hz + 0.03, amp: height * spec.subjectScale, freq: 1, phase: phases[2] + 13, seed: seedBase &+ 7)
                 cliff.anchor = anchor
                 cliff.extendsRight = right
                 add(.cliff, FastMath.mix(p.fog, p.near, 0.85), depth: 0.85, mist: 0.15, cliff)
@@ -94,17 +95,17 @@ extension SceneRenderer {
             add(.ground, p.ground, depth: 0.3, mist: 0, edge(.ground, base: hz, amp: 0, freq: 1, phase: 0, seed: seedBase &+ 3))
             let tree = FastMath.mix(p.foliage, p.near, 0.25)
             let framing: Float = f.water ? 0.25 : 0
-            add(.trees, FastMath.mix(p.fog, tree, 0.35), depth: 0.3, mist: fogAmount,
-                edge(.trees, base: hz + 0.005, amp: 0.13, freq: 30, phase: phases[4], seed: seedBase &+ 21))
+            add(.trees, FastMath.mix(p.fog, tree, 0.45), depth: 0.3, mist: fogAmount,
+                edge(.trees, base: hz + 0.005, amp: 0.09, freq: 55, phase: phases[4], seed: seedBase &+ 21))
             if f.water {
                 add(.water, p.water, depth: 0.4, mist: 0, edge(.water, base: hz + 0.01, amp: 0, freq: 1, phase: 0, seed: seedBase &+ 3))
             }
-            add(.trees, FastMath.mix(p.fog, tree, 0.55), depth: 0.5, mist: fogAmount,
-                edge(.trees, base: hz + 0.04, amp: 0.2, freq: 17, phase: phases[4] + 11, seed: seedBase &+ 22, framing: framing))
-            add(.trees, FastMath.mix(p.fog, tree, 0.78), depth: 0.7, mist: fogAmount * 0.8,
-                edge(.trees, base: hz + 0.1, amp: 0.32, freq: 9, phase: phases[4] + 23, seed: seedBase &+ 23, framing: framing * 1.5))
-            add(.trees, tree * 0.75, depth: 0.95, mist: fogAmount * 0.3,
-                edge(.trees, base: 0.98 + framing, amp: 0.55, freq: 4.2, phase: phases[4] + 37, seed: seedBase &+ 24, framing: framing * 2))
+            add(.trees, FastMath.mix(p.fog, tree, 0.68), depth: 0.5, mist: fogAmount,
+                edge(.trees, base: hz + 0.04, amp: 0.15, freq: 32, phase: phases[4] + 11, seed: seedBase &+ 22, framing: framing))
+            add(.trees, FastMath.mix(p.fog, tree, 0.88), depth: 0.7, mist: fogAmount * 0.8,
+                edge(.trees, base: hz + 0.1, amp: 0.26, freq: 15, phase: phases[4] + 23, seed: seedBase &+ 23, framing: framing * 1.5))
+            add(.trees, tree * 0.6, depth: 0.95, mist: fogAmount * 0.3,
+                edge(.trees, base: 0.98 + framing, amp: 0.5, freq: 6, phase: phases[4] + 37, seed: seedBase &+ 24, framing: framing * 2))
             if recipe.figure != .none && recipe.figure != .bust {
                 add(.hills, p.near * 0.6, depth: 1, mist: 0,
                     edge(.hills, base: 0.95, amp: 0.03, freq: 1.5, phase: phases[2] + 90, seed: seedBase &+ 6))
@@ -113,9 +114,10 @@ extension SceneRenderer {
         case .desert:
             let sand = p.ground
             if f.mountains {
-                var mesa = edge(.ridge, base: hz - 0.02, amp: 0.2 * relief, freq: 1.3, phase: phases[2], seed: seedBase &+ 1)
-                mesa.plateau = 0.55
-                add(.ridge, FastMath.mix(p.fog, p.far, 0.6), depth: 0.1, mist: fogAmount, mesa)
+                var mesa = edge(.ridge, base: hz + 0.01, amp: 0.16 * relief, freq: 1.6, phase: phases[2], seed: seedBase &+ 1)
+                mesa.plateau = 1
+                let rock = FastMath.mix(FastMath.mix(p.ground, p.mid, 0.55), ColorMath.rgb(170, 86, 52), 0.35)
+                add(.ridge, FastMath.mix(p.fog, rock, 0.7), depth: 0.25, mist: fogAmount * 0.6, mesa)
             }
             add(surface, surfaceColor, depth: 0.3, mist: 0, edge(surface, base: hz, amp: 0, freq: 1, phase: 0, seed: seedBase &+ 3))
             add(.dunes, FastMath.mix(p.fog, FastMath.mix(sand, p.mid, 0.3), 0.7), depth: 0.45, mist: fogAmount * 0.5,
@@ -162,13 +164,14 @@ extension SceneRenderer {
         if features.figure && recipe.figure != .none {
             if recipe.figure == .bust {
                 let x = 0.5 * frame
-                shapes.append(makeShape(.bust, x: x, y: 1.02, size: 0.78, after: layers.count - 1, color: p.near * 0.7))
+                shapes.append(makeShape(.bust, x: x, y: 1.02, size: 0.78, after: layers.count - 1,
+                                        color: FastMath.mix(p.near, p.mid, 0.5) * 0.9))
             } else if let index = foregroundIndex {
                 var x = spec.subjectX * frame
                 if f.lighthouse { x = (1 - spec.subjectX) * frame }
                 let ground = edges[index].evaluate(x).top
                 let kind: SceneShape.Kind = recipe.figure == .cat ? .cat : (recipe.figure == .dog ? .dog : .person)
-                let size: Float = (kind == .person ? 0.2 : 0.11) * spec.subjectScale
+                let size: Float = (kind == .person ? 0.21 : 0.15) * spec.subjectScale
                 shapes.append(makeShape(kind, x: x, y: ground + size * 0.03, size: size, after: index, color: p.near * 0.55))
             }
         }
@@ -213,7 +216,9 @@ extension SceneRenderer {
         case .bird: halfWidth = size * 1.1; height = size * 0.7
         }
         let flip = (spec.layoutSeed >> 7) & 1 == 1
+        // Figures carry a soft halo: their box reaches well beyond the silhouette.
+        let halo: Float = (kind == .person || kind == .cat || kind == .dog) ? size * 0.9 : 0
         return SceneShape(kind: kind, x: x, y: y, size: size, afterLayer: after, color: color, flip: flip,
-                          minX: x - halfWidth, minY: y - height, maxX: x + halfWidth, maxY: y + size * 0.35)
+                          minX: x - halfWidth - halo, minY: y - height - halo, maxX: x + halfWidth + halo, maxY: y + size * 0.35 + halo)
     }
 }

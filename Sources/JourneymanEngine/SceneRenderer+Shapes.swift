@@ -20,6 +20,12 @@ extension SceneRenderer {
         let pixel = view.unitsPerPixel / shape.size
         let d = distance(shape.kind, u, v)
         let coverage = FastMath.clamp(0.5 - d / pixel)
+        var color = color
+        if shape.kind == .person || shape.kind == .cat || shape.kind == .dog {
+            // A soft back-light halo makes the figure read against dark ground.
+            let night: Float = spec.recipe.time == .day ? 0.1 : 0.3
+            color += palette.glow * FastMath.exp(-max(d, 0) / 0.12) * night * (1 - coverage)
+        }
         if coverage <= 0 { return color }
         var fill = shape.color
         switch shape.kind {
@@ -30,6 +36,25 @@ extension SceneRenderer {
                 let sail = FastMath.mix(palette.cloudLight, palette.fog, 0.4) * (0.55 + 0.45 * lightStrength)
                 fill = FastMath.mix(shape.color, sail, 0.8 * (0.4 + 0.6 * lightStrength))
             }
+        case .bust:
+            // A softly modelled form: pseudo-normals from the distance field, lit from the light's side.
+            let e: Float = 0.012
+            let gx = (distance(.bust, u + e, v) - distance(.bust, u - e, v)) / (2 * e)
+            let gy = (distance(.bust, u, v + e) - distance(.bust, u, v - e)) / (2 * e)
+            let depth = FastMath.clamp(-d / 0.09)
+            let facing = depth.squareRoot()
+            var nx = gx * (1 - facing), ny = gy * (1 - facing), nz = facing + 0.05
+            let len = (nx * nx + ny * ny + nz * nz).squareRoot()
+            nx /= len; ny /= len; nz /= len
+            let side = FastMath.clamp((sunX - shape.x) * 4, -1, 1) * (shape.flip ? -1 : 1)
+            let lambert = max(0, nx * side * 0.62 + ny * 0.35 + nz * 0.7)
+            let base = FastMath.mix(shape.color, palette.glow, 0.18)
+            fill = base * (0.35 + 0.9 * lambert)
+            let rim = FastMath.exp(d / 0.015) * FastMath.clamp(nx * side + 0.2)
+            fill += palette.glow * rim * (0.3 + rimStrength * 1.5)
+            // Hair: darker, with a sheen.
+            let hair = FastMath.smoothstep(0.66, 0.74, v + 0.12 * abs(u)) * FastMath.smoothstep(0.3, 0.5, v)
+            fill = FastMath.mix(fill, shape.color * (0.5 + 0.5 * lambert), hair * 0.8)
         default:
             // Rim light on the side facing the sun.
             let side = FastMath.clamp((sunX - sx) * 6, -1, 1)
@@ -92,10 +117,11 @@ extension SceneRenderer {
             d = min(d, S.capsule(u, v, -0.4, 0.12, -0.66, 0.08, 0.05))
             return d
         case .bust:
-            var d = S.ellipse(u, v, 0, 0.64, 0.17, 0.22)
-            d = smoothMin(d, S.ellipse(u, v, 0.0, 0.7, 0.2, 0.24), 0.02)
-            d = smoothMin(d, S.box(u, v, 0, 0.4, 0.07, 0.1), 0.04)
-            d = smoothMin(d, S.ellipse(u, v, 0, 0.02, 0.52, 0.32), 0.1)
+            var d = S.ellipse(u, v, 0, 0.64, 0.16, 0.21)
+            d = smoothMin(d, S.ellipse(u, v, -0.02, 0.69, 0.21, 0.24), 0.02)
+            d = smoothMin(d, S.ellipse(u, v, -0.06, 0.5, 0.2, 0.26), 0.05)
+            d = smoothMin(d, S.box(u, v, 0, 0.36, 0.065, 0.1), 0.05)
+            d = smoothMin(d, S.ellipse(u, v, 0, 0.0, 0.5, 0.3), 0.12)
             return d
         case .bird:
             let flap = 0.15 * u * u

@@ -34,6 +34,8 @@ struct SceneRenderer: Sendable {
     var abstractShapes: [AbstractShape] = []
     /// The lighthouse lamp, if any (x, y, strength).
     var lamp: SIMD3<Float>?
+    /// Unit direction of the lamp's beams.
+    let lampDirection: SIMD2<Float>
     /// Scene x range covered by the canvas.
     let minX: Float, maxX: Float
 
@@ -53,7 +55,7 @@ struct SceneRenderer: Sendable {
                 c = c * exposure
                 c.x += warmth * 0.5
                 c.z -= warmth * 0.5
-                c = c.clamped(lowerBound: .zero, upperBound: SIMD4(repeating: 1))
+                c = ColorMath.clamp(c, 0, 1)
                 c.w = 1
                 return c
             }
@@ -69,6 +71,7 @@ struct SceneRenderer: Sendable {
         let features = spec.recipe.features
         showMoon = features.moon && spec.recipe.subject != .space
         showSun = features.sun && !showMoon
+        lampDirection = SceneRenderer.lampDirection(phase: spec.phases[6])
         minX = view.originX
         maxX = view.originX + Float(width) * view.unitsPerPixel
         buildLayout()

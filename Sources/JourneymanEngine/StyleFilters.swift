@@ -7,7 +7,7 @@ enum StyleFilters {
 
     /// Oil painting: longer strokes, bristle texture and impasto highlights.
     static func oil(_ canvas: Canvas, amount: Float, seed: UInt32) -> Canvas {
-        var out = smear(canvas, length: 3 + 6 * amount, samples: 5, texture: 0.1 * min(amount, 1.3), seed: seed, scale: 1)
+        var out = smear(canvas, length: 3 + 6 * amount, samples: 5, texture: 0.05 * min(amount, 1.3), seed: seed, scale: 1)
         out = posterize(out, levels: 14, amount: 0.4)
         return out
     }
@@ -18,29 +18,42 @@ enum StyleFilters {
         var out = canvas
         let unit = Float(max(w, h)) / 1024
         let len = length * unit
+        // The stroke direction varies slowly: sample it on a coarse grid.
+        let cellSize = 8
+        let gw = w / cellSize + 2, gh = h / cellSize + 2
+        var directions = [SIMD2<Float>](repeating: .zero, count: gw * gh)
+        for gy in 0..<gh {
+            for gx in 0..<gw {
+                let fx = Float(gx * cellSize) / unit, fy = Float(gy * cellSize) / unit
+                let angle = Noise.noise(fx * 0.006, fy * 0.006, seed: seed) * 1.1
+                directions[gy * gw + gx] = SIMD2(FastMath.cos(angle), FastMath.sin(angle))
+            }
+        }
+        let step = 1 / Float(max(samples - 1, 1))
         canvas.pixels.withUnsafeBufferPointer { src in
-            out.pixels.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<h {
-                    for x in 0..<w {
-                        let fx = Float(x) / unit, fy = Float(y) / unit
-                        let angle = Noise.noise(fx * 0.008, fy * 0.008, seed: seed) * 3.2
-                        let dx = FastMath.cos(angle), dy = FastMath.sin(angle)
-                        var sum = SIMD4<Float>.zero
-                        for i in 0..<samples {
-                            let t = (Float(i) / Float(max(samples - 1, 1)) - 0.5) * len
-                            let sx = min(max(Int(Float(x) + dx * t), 0), w - 1)
-                            let sy = min(max(Int(Float(y) + dy * t), 0), h - 1)
-                            sum += src[sy * w + sx]
+            directions.withUnsafeBufferPointer { dirs in
+                out.pixels.withUnsafeMutableBufferPointer { dst in
+                    for y in 0..<h {
+                        let row = (y / cellSize) * gw
+                        let fy = Float(y) / unit
+                        for x in 0..<w {
+                            let direction = dirs[row + x / cellSize]
+                            var sum = SIMD4<Float>.zero
+                            for i in 0..<samples {
+                                let t = (Float(i) * step - 0.5) * len
+                                let sx = min(max(Int(Float(x) + direction.x * t), 0), w - 1)
+                                let sy = min(max(Int(Float(y) + direction.y * t), 0), h - 1)
+                                sum += src[sy * w + sx]
+                            }
+                            var c = sum / Float(samples)
+                            if texture > 0 {
+                                // Canvas weave and paint build-up.
+                                let fx = Float(x) / unit
+                                let weave = Noise.noise(fx * 0.7, fy * 0.7, seed: seed &+ 1) + 0.5 * Noise.noise(fx * 0.12, fy * 0.3, seed: seed &+ 2)
+                                c = c * (1 + weave * texture)
+                            }
+                            dst[y * w + x] = c
                         }
-                        var c = sum / Float(samples)
-                        if texture > 0 {
-                            // Bristles: noise stretched along the stroke.
-                            let u = (fx * dx + fy * dy) * 0.08
-                            let v = (-fx * dy + fy * dx) * 0.9
-                            let bristle = Noise.noise(u, v, seed: seed &+ 1)
-                            c = c * (1 + bristle * texture)
-                        }
-                        dst[y * w + x] = c
                     }
                 }
             }
@@ -102,7 +115,7 @@ enum StyleFilters {
         let w = canvas.width, h = canvas.height
         let block = max(4, Int((Float(max(w, h)) / (amount > 1 ? 96 : 128)).rounded()))
         var out = canvas
-        let levels: Float = 5
+        let levels: Float = 7
         canvas.pixels.withUnsafeBufferPointer { src in
             out.pixels.withUnsafeMutableBufferPointer { dst in
                 var by = 0
@@ -119,9 +132,9 @@ enum StyleFilters {
                         c += (a + b) * 0.25
                         let bayerIndex = ((by / block) & 3) * 4 + ((bx / block) & 3)
                         let threshold: Float = (Float(Canvas.bayer[bayerIndex]) + 0.5) / 16 - 0.5
-                        let scaled: SIMD4<Float> = c * (levels - 1) + SIMD4<Float>(repeating: threshold * 0.9)
+                        let scaled: SIMD4<Float> = c * (levels - 1) + SIMD4<Float>(repeating: threshold * 0.45)
                         var q: SIMD4<Float> = scaled.rounded(.toNearestOrEven) / (levels - 1)
-                        q = q.clamped(lowerBound: .zero, upperBound: SIMD4(repeating: 1))
+                        q = ColorMath.clamp(q, 0, 1)
                         for y in by..<min(by + block, h) {
                             for x in bx..<min(bx + block, w) {
                                 dst[y * w + x] = q

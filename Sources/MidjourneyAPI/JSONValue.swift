@@ -118,9 +118,9 @@ public struct JSONObject: Sendable, Equatable, Codable, ExpressibleByDictionaryL
     /// Whether there are no members.
     public var isEmpty: Bool { members.isEmpty }
 
+    /// Equal when both hold the same keys with equal values, in any order (as JSON objects are).
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.members.count == rhs.members.count
-            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        lhs.members.count == rhs.members.count && lhs.members.allSatisfy { rhs[$0.key] == $0.value }
     }
 
     /// Decodes an object; a key given twice keeps its last value.
@@ -176,4 +176,13 @@ public enum JSONCoding {
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
     }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral {
+    /// A string value.
+    public init(stringLiteral value: String) { self = .string(value) }
+    /// A boolean value.
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An integer value.
+    public init(integerLiteral value: Int64) { self = .int(value) }
 }

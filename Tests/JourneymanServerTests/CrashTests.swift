@@ -15,7 +15,7 @@ final class ServeProcess {
     init(data: String, port: Int, arguments: [String] = []) throws {
         self.port = port
         log = URL(fileURLWithPath: data).appendingPathComponent("serve-\(port)-\(UUID().uuidString.prefix(4)).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = try journeymanExecutable()
         process.arguments = ["serve", "--data", data, "--port", String(port), "--log-level", "info"] + arguments
         let handle = try FileHandle(forWritingTo: log)
@@ -65,16 +65,9 @@ func freePort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
-/// Posts JSON to a live server.
+/// Posts JSON to a live server; answers the body as an object.
 func postJSON(port: Int, path: String, token: String, body: String) async throws -> JSONObject {
-    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-    request.method = .POST
-    request.headers.add(name: "authorization", value: "Bearer \(token)")
-    request.headers.add(name: "content-type", value: "application/json")
-    request.body = .bytes(ByteBuffer(string: body))
-    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-    let bytes = try await response.body.collect(upTo: 1 << 24)
-    return try JSONValue.parse(bytes.readableBytesView).objectValue ?? JSONObject()
+    try await livePost(port: port, path: path, token: token, body: body, timeout: 30).object
 }
 
 @Suite("Crash safety", .serialized)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JourneymanCore
@@ -152,19 +153,27 @@ struct DeliveryTests {
     }
 
     @Test func serverSentEventsFollowAQueuedTaskToItsFinishedRecord() async throws {
-        let server = try await makeServer(workers: 1)
+        // No workers: the task stays queued until the test cancels it, so the stream's course is certain.
+        let server = try await makeServer(workers: 0)
         try await server.testLive { api in
             let id = try await api.submit(#"{"prompt":"lanterns on a lake at night"}"#)
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(api.client.port!)/midjourney/tasks/\(id)/events")
             request.headers.add(name: "authorization", value: "Bearer \(server.token)")
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
             #expect(response.headers.first(name: "content-type") == "text/event-stream")
-            let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
-            let events = text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
-            #expect(events.count >= 2)
+            var iterator = response.body.makeAsyncIterator()
+            let first = String(buffer: try #require(try await iterator.next()))
+            #expect(first.hasPrefix("event: state\ndata: "))
+            #expect(first.contains(#""state":"pending""#))
+            let cancelled = try await api.post("/midjourney/tasks", #"{"action":"cancel","id":"\#(id)"}"#)
+            #expect(cancelled.status == .ok)
+            var rest = ""
+            while let chunk = try await iterator.next() { rest += String(buffer: chunk) }
+            let events = (first + rest).components(separatedBy: "\n\n").filter { !$0.isEmpty }
+            #expect(events.count == 2)
             #expect(events.last?.hasPrefix("event: finished\ndata: ") == true)
             let finished = try JSONValue.parse(Array(events.last!.dropFirst("event: finished\ndata: ".count).utf8)).objectValue
-            #expect(finished?.string("state") == "succeeded")
+            #expect(finished?.string("state") == "cancelled")
             #expect(finished?.string("id") == id)
 
             // A finished task answers one event; another application's task answers an empty record.
@@ -175,6 +184,25 @@ struct DeliveryTests {
             foreign.headers.add(name: "authorization", value: "Bearer \(try await server.otherToken())")
             let hidden = try await HTTPClient.shared.execute(foreign, timeout: .seconds(30))
             #expect(String(buffer: try await hidden.body.collect(upTo: 1024)) == "event: finished\ndata: {}\n\n")
+        }
+    }
+
+    @Test func serverSentEventsReportProgressOfARunningTask() async throws {
+        let server = try await makeServer(workers: 1)
+        try await server.testLive { api in
+            let id = try await api.submit(#"{"prompt":"a harbour at dawn --ar 16:9"}"#)
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(api.client.port!)/midjourney/tasks/\(id)/events")
+            request.headers.add(name: "authorization", value: "Bearer \(server.token)")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
+            let events = text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+            #expect(events.last?.hasPrefix("event: finished\ndata: ") == true)
+            #expect(events.last?.contains(#""state":"succeeded""#) == true)
+            let progress = events.dropLast().compactMap { event -> Int? in
+                guard let data = event.split(separator: "\n").last?.dropFirst("data: ".count) else { return nil }
+                return (try? JSONValue.parse(Array(data.utf8)))?.objectValue?.int("progress")
+            }
+            #expect(progress == progress.sorted())
         }
     }
 

@@ -108,8 +108,10 @@ struct ErrorEnvelopeTests {
     @Test func healthAndReadinessAnswerWithoutAToken() async throws {
         let server = try await TestServer.make(workers: 0)
         try await server.test { api in
-            #expect(try await api.raw("/healthz", method: .get).status == .ok)
-            #expect(try await api.raw("/readyz", method: .get).object["status"] == .string("ready"))
+            let health = try await api.raw("/healthz", method: .get)
+            let readiness = try await api.raw("/readyz", method: .get)
+            #expect(health.status == .ok)
+            #expect(readiness.object["status"] == .string("ready"))
         }
     }
 }

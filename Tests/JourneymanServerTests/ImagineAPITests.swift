@@ -118,7 +118,9 @@ struct ImagineAPITests {
     @Test func aSynchronousCallAnswersTheFinishedBody() async throws {
         let server = try await TestServer.make()
         try await server.testLive { api in
-            let reply = try await api.post("/midjourney/imagine", #"{"prompt":"a paper boat --ar 4:1","timeout":120}"#)
+            let reply = try await livePost(
+                port: api.client.port!, path: "/midjourney/imagine", token: server.token, body: #"{"prompt":"a paper boat --ar 4:1","timeout":170}"#
+            )
             #expect(reply.status == .ok)
             #expect(reply.object["success"] == .bool(true))
             #expect(reply.object.int("progress") == 100)
@@ -130,7 +132,9 @@ struct ImagineAPITests {
     @Test func aSynchronousCallPastItsTimeoutAnswers504WhileTheTaskGoesOn() async throws {
         let server = try await TestServer.make(workers: 1)
         try await server.testLive { api in
-            let reply = try await api.post("/midjourney/imagine", #"{"prompt":"a slow sunrise","timeout":1}"#)
+            let reply = try await livePost(
+                port: api.client.port!, path: "/midjourney/imagine", token: server.token, body: #"{"prompt":"a slow sunrise","timeout":0.05}"#
+            )
             #expect(reply.status == .gatewayTimeout)
             #expect(reply.errorCode == "timeout")
             let listed = try await api.post("/midjourney/tasks", #"{"action":"retrieve_batch","limit":1}"#).object

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -133,4 +134,20 @@ extension JSONObject {
 func pngSize(_ bytes: [UInt8]) throws -> (width: Int, height: Int) {
     let image = try PNG.decode(bytes)
     return (image.width, image.height)
+}
+
+/// POSTs JSON to a server on a loopback port with AsyncHTTPClient, waiting up to `timeout` seconds.
+func livePost(port: Int, path: String, token: String, body: String, timeout: Int64 = 180) async throws -> Reply {
+    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+    request.method = .POST
+    request.headers.add(name: "authorization", value: "Bearer \(token)")
+    request.headers.add(name: "content-type", value: "application/json")
+    request.body = .bytes(ByteBuffer(string: body))
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
+    let bytes = try await response.body.collect(upTo: 1 << 24)
+    var headers = HTTPFields()
+    for (name, value) in response.headers {
+        if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
+    }
+    return Reply(status: HTTPResponse.Status(code: Int(response.status.code)), headers: headers, body: bytes)
 }
