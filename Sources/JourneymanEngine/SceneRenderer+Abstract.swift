@@ -25,7 +25,7 @@ extension SceneRenderer {
         let qx = Noise.fbm(px, py, octaves: 4, seed: 31)
         let qy = Noise.fbm(px + 5.2, py + 1.3, octaves: 4, seed: 32)
         let rx = Noise.fbm(px + 3.5 * qx + 1.7, py + 3.5 * qy + 9.2, octaves: 4, seed: 33)
-        let t = 0.5 + 0.62 * rx
+        let t = 0.5 + 1.05 * rx
         var c = ramp(t)
         // Fine marbling veins along the flow.
         let vein = abs(FastMath.sin((rx * 9 + qx * 3) * 3.14159))

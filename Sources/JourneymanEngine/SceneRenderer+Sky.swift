@@ -119,7 +119,8 @@ extension SceneRenderer {
         // Light: sample toward the sun; thinner toward the light means a lit edge.
         let toSunX = sunX - sx
         let toSunY = sunY - sy
-        let len = max((toSunX * toSunX + toSunY * toSunY).squareRoot(), 1e-4)
+        // Near the sun the direction would spin around a point: fade the offset out there.
+        let len = max((toSunX * toSunX + toSunY * toSunY).squareRoot(), 0.2)
         let step: Float = 0.06
         let n2 = Noise.fbm(px + toSunX / len * step * 2.0 / scale, py + toSunY / len * step * 5 * squash / scale,
                            octaves: 3, seed: 11) * 0.5 + 0.5

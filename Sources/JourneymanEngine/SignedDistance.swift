@@ -55,7 +55,7 @@ enum SignedDistance {
             return ((px - x0) * ey - (py - y0) * ex) / len
         }
         let area = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
-        let s: Float = area > 0 ? -1 : 1
+        let s: Float = area > 0 ? 1 : -1
         return max(edge(ax, ay, bx, by) * s, max(edge(bx, by, cx, cy) * s, edge(cx, cy, ax, ay) * s))
     }
 }

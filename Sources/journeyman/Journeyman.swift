@@ -7,7 +7,7 @@ struct Journeyman: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journeyman",
         abstract: "A self-hostable Midjourney-compatible task server.",
-        subcommands: [ServeCommand.self, TokenCommand.self, GalleryCommand.self],
+        subcommands: [ServeCommand.self, TokenCommand.self, AppCommand.self, WebhooksCommand.self, GalleryCommand.self],
         defaultSubcommand: nil
     )
 }

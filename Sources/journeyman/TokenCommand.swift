@@ -43,6 +43,9 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "Credits of a new application. (default: 100)")
         var credits: Int = 100
 
+        @Option(help: "When the token stops working: a number of days from now (30d), hours (12h), or an ISO 8601 date-time.")
+        var expires: String?
+
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -50,11 +53,12 @@ struct TokenCommand: AsyncParsableCommand {
                 throw ValidationError("--scopes takes a comma-separated list of imagine, describe, tasks")
             }
             guard credits >= 0 else { throw ValidationError("--credits must be 0 or more") }
+            let expiresAt = try expires.map(Self.expiry)
             let administration = Administration(store: try store.openStore())
             let created: Administration.CreatedCredential
             do {
                 created = try await administration.createCredential(
-                    name: name, applicationID: application, scopes: scopeSet, credits: credits
+                    name: name, applicationID: application, scopes: scopeSet, credits: credits, expiresAt: expiresAt
                 )
             } catch StoreError.unknownApplication(let id) {
                 throw ValidationError("there is no application \(id); `journeyman token list` shows them")
@@ -66,8 +70,21 @@ struct TokenCommand: AsyncParsableCommand {
                 print("credits:     \(created.application.credits)")
                 print("webhook secret: \(created.application.webhookSecret)")
             }
+            if let expiresAt {
+                print("expires:     \(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: expiresAt)))")
+            }
             print("The token below is shown only this once:")
             print(created.token)
+        }
+
+        /// Unix seconds of `30d`, `12h`, `45m` from now, or of an ISO 8601 date-time.
+        static func expiry(_ text: String) throws -> Double {
+            let units: [Character: Double] = ["d": 86400, "h": 3600, "m": 60]
+            if let unit = text.last, let seconds = units[unit], let count = Double(text.dropLast()), count > 0 {
+                return Date().timeIntervalSince1970 + count * seconds
+            }
+            if let date = ISO8601DateFormatter().date(from: text) { return date.timeIntervalSince1970 }
+            throw ValidationError("--expires takes 30d, 12h, 45m or an ISO 8601 date-time such as 2027-01-31T00:00:00Z")
         }
     }
 
@@ -85,9 +102,10 @@ struct TokenCommand: AsyncParsableCommand {
                 return
             }
             print("CREDENTIAL                            APPLICATION                           NAME             CREDITS  SCOPES                  STATE")
+            let now = Date().timeIntervalSince1970
             for credential in credentials {
                 let application = applications[credential.applicationID]
-                let state = credential.revoked ? "revoked" : "active"
+                let state = credential.revoked ? "revoked" : (credential.expiresAt.map { $0 <= now } == true ? "expired" : "active")
                 let line = [
                     credential.id.padding(toLength: 38, withPad: " ", startingAt: 0),
                     credential.applicationID.padding(toLength: 38, withPad: " ", startingAt: 0),

@@ -23,7 +23,8 @@ struct TestServer {
     /// Builds a server; `credits` is the test application's balance.
     static func make(
         workers: Int = 2, credits: Int = 10_000, dataDirectory: String? = nil, engine: any Engine = LocalEngine(),
-        port: Int = 0, webhooks: WebhookPolicy = WebhookPolicy()
+        port: Int = 0, webhooks: WebhookPolicy = WebhookPolicy(),
+        configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
         let directory = dataDirectory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("journeyman-test-\(UUID().uuidString)").path
@@ -33,6 +34,7 @@ struct TestServer {
         // Test fixtures (image servers, webhook receivers) live on loopback.
         configuration.allowPrivateNetwork = true
         configuration.rateLimit = RatePolicy(perSecond: 10_000, burst: 10_000)
+        configure(&configuration)
         let server = try JourneymanServer(configuration: configuration, engine: engine)
         let created = try await Administration(store: server.store).createCredential(
             name: "tests", applicationID: nil, scopes: Set(APIScope.allCases), credits: credits

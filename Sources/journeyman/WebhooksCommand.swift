@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import JourneymanCore
+
+/// `journeyman webhooks`: the outbox of webhook deliveries.
+struct WebhooksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "webhooks",
+        abstract: "Look at webhook deliveries: their attempts, state and last error.",
+        subcommands: [List.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List deliveries, newest last: of one task, or the latest of all.")
+
+        @Option(help: "Only the deliveries of this task.")
+        var task: String?
+
+        @Option(help: "How many at most.")
+        var limit: Int = 50
+
+        @OptionGroup var store: TokenCommand.StoreOptions
+
+        func run() async throws {
+            guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
+            let deliveries = try await store.openStore().deliveries(taskID: task, limit: limit)
+            if deliveries.isEmpty {
+                print("no webhook deliveries\(task.map { " for task \($0)" } ?? "")")
+                return
+            }
+            let formatter = ISO8601DateFormatter()
+            print("WEBHOOK ID                            TASK                                  KIND      STATE      ATTEMPTS  NEXT/DONE             LAST ERROR")
+            for delivery in deliveries {
+                let when = formatter.string(from: Date(timeIntervalSince1970: delivery.deliveredAt ?? delivery.nextAttemptAt))
+                print(
+                    [
+                        delivery.id.padding(toLength: 38, withPad: " ", startingAt: 0),
+                        delivery.taskID.padding(toLength: 38, withPad: " ", startingAt: 0),
+                        delivery.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
+                        delivery.state.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0),
+                        String(delivery.attempts).padding(toLength: 10, withPad: " ", startingAt: 0),
+                        when.padding(toLength: 22, withPad: " ", startingAt: 0),
+                        delivery.lastError ?? "",
+                    ].joined()
+                )
+            }
+        }
+    }
+}
