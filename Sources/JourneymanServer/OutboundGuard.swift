@@ -74,7 +74,7 @@ public struct OutboundGuard: Sendable {
     }
 
     /// Whether a numeric address is public: not loopback, private, link-local (cloud metadata), shared, multicast or reserved.
-    static func isPublic(_ address: String) -> Bool {
+    public static func isPublic(_ address: String) -> Bool {
         if let v4 = ipv4Bytes(address) { return isPublicIPv4(v4) }
         var bytes = [UInt8](repeating: 0, count: 16)
         guard inet_pton(AF_INET6, address.split(separator: "%").first.map(String.init) ?? address, &bytes) == 1 else { return false }

@@ -1,0 +1,149 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import JourneymanServer
+import MidjourneyAPI
+import NIOCore
+import Testing
+
+/// A small fixed-seed generator so every failure reproduces.
+struct FuzzRandom {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func int(_ range: Range<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+    mutating func pick<T>(_ items: [T]) -> T { items[int(0..<items.count)] }
+    mutating func chance(_ percent: Int) -> Bool { int(0..<100) < percent }
+    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
+}
+
+/// Makes malformed (and now and then valid) requests for every endpoint.
+struct RequestFuzzer {
+    var random: FuzzRandom
+
+    static let paths = [
+        "/midjourney/imagine", "/midjourney/describe", "/midjourney/tasks", "/midjourney/seed", "/midjourney/shorten",
+        "/midjourney/translate", "/midjourney/edits", "/midjourney/videos",
+    ]
+    static let fields = [
+        "prompt", "action", "image_id", "mask", "mode", "timeout", "translation", "split_images", "callback_url", "async",
+        "version", "hd", "quality", "style_reference", "moodboard", "image_url", "id", "ids", "trace_id", "trace_ids",
+        "offset", "limit", "content", "unknown_field",
+    ]
+
+    mutating func value(depth: Int = 0) -> String {
+        switch random.int(0..<16) {
+        case 0: return "null"
+        case 1: return random.chance(50) ? "true" : "false"
+        case 2: return random.pick(["0", "-1", "1e309", "-1e309", "9223372036854775808", "1.5", "-0", "3600.0001", "1e-400", "12"])
+        case 3: return "\"\(random.pick(["", "generate", "upscale1", "retrieve", "retrieve_batch", "cancel", "fast", "turbo", "blend", "🙂", "\\u0000"]))\""
+        case 4: return "\"" + String(repeating: random.pick(["a", "é", "\\\\", " --ar", "-"]), count: random.int(1..<3000)) + "\""
+        case 5: return "\"\(prompt())\""
+        case 6: return "\"\(random.pick(["http://", "https://x", "ftp://a/b", "http://127.0.0.1:1/x.png", "https://[::1", "http://a b", "javascript:alert(1)", "http://169.254.169.254/"]))\""
+        case 7: return "[" + (0..<random.int(0..<5)).map { _ in depth < 3 ? value(depth: depth + 1) : "1" }.joined(separator: ",") + "]"
+        case 8: return "{" + (0..<random.int(0..<4)).map { _ in "\"\(random.pick(Self.fields))\":" + (depth < 3 ? value(depth: depth + 1) : "0") }.joined(separator: ",") + "}"
+        case 9: return "\"\(UUID().uuidString.lowercased())\""
+        case 10: return "\"\(random.int(0..<Int(Int32.max)))\(random.int(0..<Int(Int32.max)))\""
+        case 11: return "[" + (0..<random.int(95..<110)).map { _ in "\"\(random.int(0..<1000))\"" }.joined(separator: ",") + "]"
+        default: return String(random.int(-1000..<100_000))
+        }
+    }
+
+    mutating func prompt() -> String {
+        let words = ["a lighthouse", "cat", "--ar", "3:2", "—ar", "0:0", "--seed", "99999999999", "--no", "--chaos", "101", "--stylize",
+                     "--v", "6", "--tile", "yes", "--unknown", "https://example.com/a.png", "--", "--q", "--iw", "9"]
+        return (0..<random.int(0..<8)).map { _ in random.pick(words) }.joined(separator: " ")
+    }
+
+    /// One request: method, path, headers, body.
+    mutating func request(token: String) -> (HTTPRequest.Method, String, HTTPFields, ByteBuffer?) {
+        var headers = HTTPFields()
+        switch random.int(0..<10) {
+        case 0: break
+        case 1: headers[.authorization] = "Bearer"
+        case 2: headers[.authorization] = "Bearer " + String(repeating: "x", count: random.int(1..<2000))
+        case 3: headers[.authorization] = "Basic dXNlcjpwYXNz"
+        default: headers[.authorization] = random.chance(50) ? "Bearer \(token)" : token
+        }
+        if random.chance(80) { headers[.contentType] = random.pick(["application/json", "text/plain", "application/x-www-form-urlencoded", ""]) }
+        if random.chance(10) { headers[.accept] = random.pick(["application/x-ndjson", "*/*", "text/event-stream"]) }
+
+        let kind = random.int(0..<100)
+        if kind < 6 {
+            let names = ["x.png", "\(UUID().uuidString.lowercased()).png", "..%2F..%2Fetc%2Fpasswd", "%00.png", String(repeating: "a", count: 300)]
+            let query = random.pick(["", "?imageMogr2/thumbnail/!50p", "?imageMogr2/thumbnail/!0p", "?imageMogr2/thumbnail/99999x", "?imageMogr2/thumbnail/!-5p", "?%ff"])
+            return (.get, "/midjourney/images/\(random.pick(names))\(query)", headers, nil)
+        }
+        if kind < 9 { return (.get, "/midjourney/tasks/\(random.pick(["x", UUID().uuidString.lowercased(), "%20"]))/events", headers, nil) }
+        if kind < 11 { return (random.pick([.get, .put, .delete, .patch]), random.pick(Self.paths + ["/", "/midjourney", "/nope"]), headers, nil) }
+
+        let path = random.pick(Self.paths)
+        let body: [UInt8]
+        switch random.int(0..<12) {
+        case 0: body = random.bytes(random.int(0..<400))
+        case 1: body = Array("{\"prompt\":\"".utf8) + [0xC3, 0x28, 0xFF, 0xFE] + Array("\"}".utf8)  // invalid UTF-8
+        case 2: body = Array((String(repeating: "[", count: random.int(100..<5000)) + String(repeating: "]", count: random.int(0..<5000))).utf8)
+        case 3: body = Array(String(repeating: "{\"a\":", count: random.int(100..<3000)).utf8)
+        case 4: body = Array("{\"prompt\":\"a\",\"prompt\":5,\"async\":true,\"async\":\"yes\"}".utf8)  // duplicated keys
+        case 5: body = Array(value().utf8)
+        case 6:
+            let valid = "{\"prompt\":\"\(prompt())\",\"async\":true,\"timeout\":\(random.pick(["1", "0", "-3", "4000", "\"10\""]))}"
+            body = Array(valid.utf8.prefix(random.chance(30) ? random.int(1..<valid.utf8.count) : valid.utf8.count))
+        default:
+            let members = (0..<random.int(0..<7)).map { _ in "\"\(random.pick(Self.fields))\":\(value())" }
+            // Mostly async so that a body that happens to be valid does not wait for its task.
+            body = Array(("{" + (members + (random.chance(90) ? ["\"async\":true"] : [])).joined(separator: ",") + "}").utf8)
+        }
+        return (.post, path, headers, ByteBuffer(bytes: body))
+    }
+}
+
+@Suite("Hostile input")
+struct FuzzTests {
+    @Test func tenThousandMalformedRequestsGetEnvelopedFourHundredsAndChangeNothing() async throws {
+        let server = try await TestServer.make(workers: 2, credits: 1_000_000)
+        let total = 10_000
+        let outcome = try await server.testLive { api in
+            var fuzzer = RequestFuzzer(random: FuzzRandom(state: 0x5EED_2026))
+            var serverErrors: [String] = []
+            var notEnveloped: [String] = []
+            var accepted = 0
+            var statusCounts: [Int: Int] = [:]
+            for index in 0..<total {
+                let (method, path, headers, body) = fuzzer.request(token: server.token)
+                let reply = try await api.raw(path, method: method, headers: headers, body: body)
+                statusCounts[reply.status.code, default: 0] += 1
+                let described = "#\(index) \(method) \(path) \(body.map { String(buffer: $0).prefix(120) } ?? "")"
+                // A valid synchronous request whose task outlives its `timeout` is a 504 by contract, not a failure.
+                let validTimeout = reply.status.code == 504 && reply.errorCode == "timeout"
+                if validTimeout { accepted += 1 }
+                if reply.status.code >= 500 && !validTimeout { serverErrors.append("\(reply.status.code) \(described)") }
+                if reply.status.code >= 400 {
+                    let envelope = reply.object
+                    if envelope["success"] != .bool(false) || envelope["error"]?.objectValue?.string("code") == nil || envelope.string("trace_id") == nil {
+                        notEnveloped.append("\(reply.status.code) \(described)")
+                    }
+                } else if path == "/midjourney/imagine" || path == "/midjourney/describe", reply.object.string("task_id") != nil {
+                    accepted += 1
+                }
+            }
+            let health = try await api.raw("/healthz", method: .get)
+            #expect(health.status == .ok)
+            return (serverErrors, notEnveloped, accepted, statusCounts)
+        }
+        let (serverErrors, notEnveloped, accepted, statusCounts) = outcome
+        #expect(serverErrors.isEmpty, "5xx answers: \(serverErrors.prefix(5))")
+        #expect(notEnveloped.isEmpty, "4xx without the envelope: \(notEnveloped.prefix(5))")
+        // Only requests that were answered with a task id left a task behind.
+        let stored = try await server.server.store.tasks(applicationID: server.applicationID, offset: 0, limit: 100_000).count
+        #expect(stored == accepted)
+        print("fuzz: \(total) requests, statuses \(statusCounts.sorted { $0.key < $1.key }), \(serverErrors.count) 5xx, \(accepted) valid tasks stored")
+    }
+}
