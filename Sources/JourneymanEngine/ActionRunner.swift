@@ -236,7 +236,7 @@ struct ActionRunner: Sendable {
             var out = render
             out.draw(inner, atX: x0, y: y0)
             ImageOps.healSeams(result: &out, rendered: render, rectX: x0, rectY: y0, rectWidth: innerWidth,
-                               rectHeight: innerHeight, band: max(8, w / 12))
+                               rectHeight: innerHeight, band: max(8, w / 6))
             return out
         }
         return result(images, tiles: tiles)

@@ -58,6 +58,18 @@ enum ColorNaming {
         return best.name
     }
 
+    /// The family word a colour name ends with ("deep plum purple" → "purple"), so names and families agree.
+    static func family(named name: String) -> String? {
+        guard let last = name.split(separator: " ").last.map(String.init) else { return nil }
+        switch last {
+        case "red", "orange", "brown", "yellow", "green", "teal", "blue", "purple", "magenta", "pink", "black", "white", "grey":
+            return last
+        case "turquoise", "cyan": return "teal"
+        case "beige": return "brown"
+        default: return nil
+        }
+    }
+
     /// The plain family word of an sRGB colour (0–1): "orange", "purple", "grey"...
     static func family(r: Float, g: Float, b: Float) -> String {
         let hsv = ColorMath.toHSV(SIMD4(r, g, b, 1))

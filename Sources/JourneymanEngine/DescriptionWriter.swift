@@ -25,7 +25,8 @@ struct DescriptionWriter: Sendable {
 
     /// Distinct colourful family words, most prominent first ("orange", "purple").
     private var families: [String] {
-        var seen: [String] = []
+        var seen: [String] = analysis.hueFamilies.prefix(4).map(\.family)
+        if seen.count >= 2 { return seen }
         for swatch in colors where !seen.contains(swatch.family) {
             if ["grey", "black", "white"].contains(swatch.family) && swatch.share < 0.3 { continue }
             seen.append(swatch.family)
@@ -178,7 +179,8 @@ struct DescriptionWriter: Sendable {
     }
 
     private func keywords() -> String {
-        var words = families.prefix(4).map { $0 }
+        var words = Array(analysis.hueFamilies.prefix(5).map(\.family))
+        for family in families where !words.contains(family) { words.append(family) }
         words.append(lightWord)
         words.append(contentsOf: compositionPhrases.map { $0.replacingOccurrences(of: " composition", with: "") })
         words.append(textureWord)

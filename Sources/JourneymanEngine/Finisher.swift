@@ -17,7 +17,7 @@ struct Finisher: Sendable {
         case .sketch: work = StyleFilters.sketch(work, amount: amount, keepColor: !spec.recipe.grayscale, seed: seed)
         case .illustration: work = StyleFilters.cel(work, amount: amount)
         case .minimal: work = StyleFilters.posterize(work, levels: 6, amount: amount)
-        case .painterly: work = StyleFilters.brush(work, amount: amount, seed: seed)
+        case .painterly: break
         case .photo: break
         }
         try checkpoint(0)
@@ -46,12 +46,15 @@ struct Finisher: Sendable {
         case .sketch, .watercolor: grainAmount = 0.008
         default: grainAmount = 0.018
         }
-        let vignetteAmount: Float = recipe.style == .minimal || recipe.style == .pixel || recipe.subject == .abstract ? 0.12 : 0.32 * min(1.2, k)
+        let vignetteAmount: Float = recipe.style == .minimal || recipe.style == .pixel || recipe.subject == .abstract ? 0.08 : 0.17 * min(1.2, k)
         let w = canvas.width
         let h = canvas.height
         let cx = Float(w) / 2, cy = Float(h) / 2
         let norm = 1 / (cx * cx + cy * cy)
         let grainSeed = seed
+        // The default painterly finish: a faint canvas weave instead of photographic grain.
+        let weave: Float = recipe.style == .painterly ? 0.03 * min(k, 1.3) : 0
+        let unit = Float(max(w, h)) / 1024
         canvas.pixels.withUnsafeMutableBufferPointer { px in
             for y in 0..<h {
                 let dy = Float(y) - cy
@@ -75,6 +78,10 @@ struct Finisher: Sendable {
                     let dx = Float(x) - cx
                     let r2 = (dx * dx + dy * dy) * norm
                     c = c * (1 - vignetteAmount * r2 * r2 * 1.3)
+                    if weave > 0 {
+                        let fx = Float(x) / unit, fy = Float(y) / unit
+                        c = c * (1 + weave * Noise.noise(fx * 0.7, fy * 0.7, seed: grainSeed))
+                    }
                     if grainAmount > 0 {
                         let n = FastMath.hashUnit(Int32(x), Int32(y), grainSeed) - 0.5
                         c += SIMD4(repeating: n * grainAmount * 2)

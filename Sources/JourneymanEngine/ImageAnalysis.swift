@@ -16,6 +16,8 @@ struct ImageAnalysis: Sendable {
 
     /// Dominant colours, most prominent first.
     var swatches: [Swatch]
+    /// Colourful hue families (the palette's HSV bands) covering at least 4% of the picture, largest first.
+    var hueFamilies: [(family: String, share: Float)]
     /// Mean luma (0–1).
     var meanLuma: Float
     /// Luma standard deviation.

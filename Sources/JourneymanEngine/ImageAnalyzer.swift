@@ -76,6 +76,7 @@ enum ImageAnalyzer {
         saturation /= n
 
         let swatches = dominantColors(rgb)
+        let hueFamilies = familyShares(rgb)
         let horizon = findHorizon(luma: luma, rgb: rgb, width: gw, height: gh)
         let focus = interest(rgb: rgb, luma: luma, width: gw, height: gh)
         let symmetry = mirrorSimilarity(luma: luma, width: gw, height: gh, contrast: contrast)
@@ -118,17 +119,34 @@ enum ImageAnalyzer {
         }
         bottomLuma /= Float(max(1, (gh - gh * 3 / 4) * gw))
         return ImageAnalysis(
-            swatches: swatches, meanLuma: meanLuma, contrast: contrast, lowLuma: low, highLuma: high,
+            swatches: swatches, hueFamilies: hueFamilies, meanLuma: meanLuma, contrast: contrast, lowLuma: low, highLuma: high,
             warmth: warmth, saturation: saturation, horizon: horizon, focusX: focus.x, focusY: focus.y,
             focusSpread: focus.spread, symmetry: symmetry, fineDetail: fineCount > 0 ? fineSum / fineCount : 0,
             structure: structure, sparkle: sparkle, reflection: reflection, openSky: topStructure < 0.015,
             backlit: topLuma > bottomLuma + 0.25)
     }
 
+    /// Shares of the HSV hue families (the same bands the renderer's palette and `--no` use).
+    private static func familyShares(_ rgb: [SIMD3<Float>]) -> [(family: String, share: Float)] {
+        var counts: [String: Float] = [:]
+        for c in rgb {
+            let hsv = ColorMath.toHSV(SIMD4(c.x, c.y, c.z, 1))
+            guard hsv.s > 0.22 && hsv.v > 0.18 else { continue }
+            var family = HueFamily.of(hue: hsv.h).rawValue
+            if family == "cyan" { family = "teal" }
+            if (family == "orange" || family == "red") && hsv.v < 0.45 && hsv.h > 12 { family = "brown" }
+            counts[family, default: 0] += 1
+        }
+        let total = Float(max(rgb.count, 1))
+        return counts.map { (family: $0.key, share: $0.value / total) }
+            .filter { $0.share >= 0.04 }
+            .sorted { $0.share != $1.share ? $0.share > $1.share : $0.family < $1.family }
+    }
+
     /// k-means in OKLab; clusters named and sorted by prominence.
     private static func dominantColors(_ rgb: [SIMD3<Float>]) -> [ImageAnalysis.Swatch] {
         let labs = rgb.map { ColorMath.oklab($0.x, $0.y, $0.z) }
-        let k = 6
+        let k = 8
         // Deterministic start: farthest-point seeding from the mean.
         var mean = SIMD3<Float>.zero
         for lab in labs { mean += lab }
@@ -181,8 +199,9 @@ enum ImageAnalyzer {
             let lab = centers[j]
             let c = rgbSums[j] / counts[j]
             let chroma = (lab.y * lab.y + lab.z * lab.z).squareRoot()
+            let name = ColorNaming.name(lab: lab)
             swatches.append(ImageAnalysis.Swatch(
-                name: ColorNaming.name(lab: lab), family: ColorNaming.family(r: c.x, g: c.y, b: c.z),
+                name: name, family: ColorNaming.family(named: name) ?? ColorNaming.family(r: c.x, g: c.y, b: c.z),
                 share: counts[j] / Float(rgb.count), chroma: chroma, lightness: lab.x))
         }
         // Prominence: area, with a bonus for colourful clusters (the eye names those first).

@@ -44,27 +44,23 @@ enum ImageOps {
         }
     }
 
-    /// A light unsharp mask (3×3 blur difference).
+    /// A light unsharp mask: each pixel pushed away from the mean of its four neighbours
+    /// (integer arithmetic; `amount` 0.35 is gentle).
     static func sharpen(_ image: RGBAImage, amount: Float) -> RGBAImage {
         let w = image.width, h = image.height
+        guard w > 2 && h > 2 else { return image }
         var out = image
+        let k = Int32((amount * 256).rounded())
+        let stride = w * 4
         image.pixels.withUnsafeBufferPointer { src in
             out.pixels.withUnsafeMutableBufferPointer { dst in
-                for y in 1..<max(h - 1, 1) {
-                    for x in 1..<max(w - 1, 1) {
-                        let base = (y * w + x) * 4
-                        for channel in 0..<3 {
-                            var sum = 0
-                            for oy in -1...1 {
-                                for ox in -1...1 {
-                                    sum += Int(src[((y + oy) * w + x + ox) * 4 + channel])
-                                }
-                            }
-                            let center = Float(src[base + channel])
-                            let blur = Float(sum) / 9
-                            let value = center + (center - blur) * amount
-                            dst[base + channel] = UInt8(min(max(value.rounded(), 0), 255))
-                        }
+                for y in 1..<(h - 1) {
+                    let row = y * stride
+                    for i in (row + 4)..<(row + stride - 4) where i & 3 != 3 {
+                        let c = Int32(src[i])
+                        let around = Int32(src[i - 4]) + Int32(src[i + 4]) + Int32(src[i - stride]) + Int32(src[i + stride])
+                        let value = c + (k * (4 * c - around) + 512) >> 10
+                        dst[i] = UInt8(clamping: value)
                     }
                 }
             }

@@ -36,8 +36,8 @@ enum PromptShortener {
         if content.isEmpty { content = [words[0]] }
         let scored = content.map { ($0, score($0.lowercased())) }
         var candidates: [[String]] = []
-        candidates.append(content)
         candidates.append(scored.filter { $0.1 > 0 }.map(\.0))
+        candidates.append(content)
         candidates.append(scored.filter { $0.1 > 1 }.map(\.0))
         candidates.append(scored.filter { $0.1 > 2 }.map(\.0))
         let core = scored.enumerated().sorted { lhs, rhs in

@@ -417,7 +417,10 @@ struct SceneRecipe: Codable, Sendable, Equatable {
             palette.zenith = hsv(dark.hue, min(1, dark.saturation * 0.95), dark.value * 0.5 * darkness)
             palette.skyMid = hsv(dark.hue, dark.saturation * 0.85, min(1, dark.value * 0.95) * darkness)
             palette.cloudShadow = hsv(dark.hue, dark.saturation * 0.6, dark.value * 0.42)
-            palette.fog = hsv(light.hue, light.saturation * 0.45, 0.85 * darkness)
+            // Haze takes the darker colour's hue so distant land keeps its family (orange sky, purple hills).
+            palette.fog = skyColors.count > 1
+                ? hsv(dark.hue, dark.saturation * 0.4, min(1, dark.value * 1.1) * darkness)
+                : hsv(light.hue, light.saturation * 0.45, 0.85 * darkness)
             if landColors.isEmpty {
                 palette.far = hsv(dark.hue, dark.saturation * 0.6, dark.value * 0.72 * darkness)
                 palette.mid = hsv(dark.hue, dark.saturation * 0.7, dark.value * 0.46 * darkness)

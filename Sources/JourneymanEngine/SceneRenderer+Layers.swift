@@ -36,7 +36,7 @@ extension SceneRenderer {
             if layer.kind == .ridge {
                 // Rock faces: the sideways slope of a 2-D height field, lit from the sun's side.
                 let e: Float = 0.004
-                let fx = sx * 9 + 3, fy = t * 7 + sy * 2
+                let fx = sx * 9 + 3, fy = sy * 9
                 let h0 = Noise.fbm(fx, fy, octaves: 4, seed: layer.seed)
                 let h1 = Noise.fbm(fx + e * 9, fy, octaves: 4, seed: layer.seed)
                 let face = FastMath.clamp((h1 - h0) / (e * 9) * 0.35, -1, 1)
@@ -44,7 +44,7 @@ extension SceneRenderer {
                 light *= FastMath.smoothstep(0.35, 0, t) * 0.7 + 0.3
             } else if layer.kind == .hills {
                 // Meadows, copses and field patches.
-                let patch = Noise.fbm(sx * 7 + 11, t * 14, octaves: 3, seed: layer.seed)
+                let patch = Noise.fbm(sx * 7 + 11, sy * 14, octaves: 3, seed: layer.seed)
                 c = FastMath.mix(c, c * 0.6 + palette.foliage * 0.4, FastMath.smoothstep(0.0, 0.35, patch))
                 light += patch * 0.35
                 let grass = Noise.noise(sx * 160, sy * 160, seed: layer.seed &+ 2)

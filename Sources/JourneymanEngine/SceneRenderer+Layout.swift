@@ -62,7 +62,7 @@ extension SceneRenderer {
                 var cliff = edge(.cliff, base: hz + 0.03, amp: height * spec.subjectScale, freq: 1, phase: phases[2] + 13, seed: seedBase &+ 7)
                 cliff.anchor = anchor
                 cliff.extendsRight = right
-                add(.cliff, FastMath.mix(p.fog, p.near, 0.85), depth: 0.85, mist: 0.15, cliff)
+                add(.cliff, FastMath.mix(p.fog, p.near, 0.92), depth: 0.85, mist: 0.15, cliff)
                 foregroundIndex = layers.count - 1
             }
             if recipe.figure != .none && recipe.figure != .bust && foregroundIndex == nil {
@@ -186,7 +186,7 @@ extension SceneRenderer {
         for (index, profile) in edges.enumerated() {
             let base = index * width
             // Slopes over a few thousandths of the frame: large faces, not per-pixel jitter.
-            let step = max(upp, 0.004)
+            let step = max(upp, 0.01)
             for x in 0..<width {
                 let sx = sceneX(x)
                 let current = profile.evaluate(sx)

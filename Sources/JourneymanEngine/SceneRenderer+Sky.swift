@@ -9,11 +9,12 @@ extension SceneRenderer {
         var color: SIMD4<Float>
         if t < 0 {
             color = p.horizon
-        } else if t < 0.4 {
-            let k = FastMath.smoothstep(0, 0.4, t)
+        } else if t < 0.45 {
+            // A band of pure horizon colour, then a short blend into the mid sky.
+            let k = FastMath.smoothstep(0.1, 0.45, t)
             color = FastMath.mix(p.horizon, p.skyMid, k)
         } else {
-            let k = FastMath.smoothstep(0.4, 1.1, t)
+            let k = FastMath.smoothstep(0.45, 1.1, t)
             color = FastMath.mix(p.skyMid, p.zenith, k)
         }
         return color
@@ -47,7 +48,7 @@ extension SceneRenderer {
         if showSun || showMoon {
             let strength: Float = showMoon ? 0.35 : 1
             let r = sunRadius
-            let halo = FastMath.exp(-d2 / (r * r * 10)) * 0.55 + FastMath.exp(-d2.squareRoot() / (r * 7)) * 0.45
+            let halo = FastMath.exp(-d2 / (r * r * 10)) * 0.55 + FastMath.exp(-d2.squareRoot() / (r * 4)) * 0.3
             let band = FastMath.exp(-(sy - horizon) * (sy - horizon) / 0.012) * FastMath.exp(-dx * dx / 0.5)
             color += palette.glow * (halo * 0.75 + band * 0.35) * strength * glowWeight
         }
@@ -109,7 +110,7 @@ extension SceneRenderer {
         let squash = 1 + 5 * (1 - FastMath.clamp(height / 0.5))
         let px = sx * 2.0 / scale + spec.phases[0]
         let py = sy * 5.0 * squash / scale + spec.phases[1]
-        let octaves = spec.recipe.style == .minimal ? 3 : 5
+        let octaves = spec.recipe.style == .minimal ? 3 : 4
         let n = Noise.fbm(px, py, octaves: octaves, seed: 11) * 0.5 + 0.5
         let cover = spec.cloudCover
         let threshold = 1 - cover * 0.75 - 0.12
@@ -123,7 +124,7 @@ extension SceneRenderer {
         let len = max((toSunX * toSunX + toSunY * toSunY).squareRoot(), 0.2)
         let step: Float = 0.06
         let n2 = Noise.fbm(px + toSunX / len * step * 2.0 / scale, py + toSunY / len * step * 5 * squash / scale,
-                           octaves: 3, seed: 11) * 0.5 + 0.5
+                           octaves: 2, seed: 11) * 0.5 + 0.5
         let lit = FastMath.clamp(0.55 + (n - n2) * 3.2 - density * 0.25)
         var cloud = FastMath.mix(palette.cloudShadow, palette.cloudLight, lit)
         // Silver lining near the sun.

@@ -1,10 +1,5 @@
 /// Neighbourhood filters that give a canvas its medium (all deterministic, no allocation per pixel).
 enum StyleFilters {
-    /// Soft painted look: short smears along a flowing direction plus canvas weave.
-    static func brush(_ canvas: Canvas, amount: Float, seed: UInt32) -> Canvas {
-        smear(canvas, length: 0.8 + 0.9 * min(amount, 1.2), samples: 3, texture: 0.03 * amount, seed: seed, scale: 1)
-    }
-
     /// Oil painting: longer strokes, bristle texture and impasto highlights.
     static func oil(_ canvas: Canvas, amount: Float, seed: UInt32) -> Canvas {
         var out = smear(canvas, length: 3 + 6 * amount, samples: 5, texture: 0.05 * min(amount, 1.3), seed: seed, scale: 1)

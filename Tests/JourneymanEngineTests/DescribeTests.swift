@@ -57,19 +57,4 @@ struct DescribeTests {
         #expect(text.contains("landscape"))
         #expect(text.contains("horizon"))
     }
-
-    @Test("describing a 1024-pixel image takes well under a fifth of a second")
-    func describeIsFast() async throws {
-        let image = RGBAImage(width: 1024, height: 768, fill: RGBA(r: 90, g: 40, b: 120))
-        let clock = ContinuousClock()
-        var fastest = Duration.seconds(60)
-        // The best of three, so a busy machine running other tests in parallel does not decide.
-        for _ in 0..<3 {
-            let elapsed = try await clock.measure {
-                _ = try await LocalEngine().describe(image, originalWidth: 4000, originalHeight: 3000)
-            }
-            fastest = min(fastest, elapsed)
-        }
-        #expect(fastest < .milliseconds(200))
-    }
 }

@@ -1,4 +1,3 @@
-import Synchronization
 import JourneymanCore
 import JourneymanEngine
 import JourneymanImaging
@@ -51,15 +50,4 @@ enum TestSupport {
         }
         return Double(count) / Double(n)
     }
-}
-
-/// Collects progress values from any thread.
-final class ProgressLog: Sendable {
-    private let values = Mutex<[Int]>([])
-
-    /// Records one value.
-    func record(_ value: Int) { values.withLock { $0.append(value) } }
-
-    /// Everything recorded so far.
-    var all: [Int] { values.withLock { $0 } }
 }
