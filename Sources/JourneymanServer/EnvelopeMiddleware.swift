@@ -36,6 +36,8 @@ struct EnvelopeMiddleware: RouterMiddleware {
             return APIError(error.code, error.message, traceID: context.traceID, retryAfter: error.retryAfter)
         case let error as RequestError:
             return APIError(error.code, error.message, traceID: context.traceID)
+        case let error as EngineError:
+            return APIError(ErrorCode(rawValue: error.code) ?? .apiError, error.message, traceID: context.traceID)
         case let error as HTTPError where error.status == .notFound:
             if knownPaths.contains(request.uri.path) {
                 return APIError(.methodNotAllowed, "Method \(request.method.rawValue) is not allowed on \(request.uri.path).", traceID: context.traceID)

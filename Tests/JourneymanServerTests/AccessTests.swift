@@ -82,7 +82,7 @@ struct AccessTests {
     @Test func aCredentialOverItsRateIsToldWhenToRetry() async throws {
         let server = try await TestServer.make(workers: 0)
         let credential = try #require(try await server.server.store.credentials().first)
-        #expect(try await server.server.store.setRateLimit(credentialID: credential.id, perSecond: 0.5, burst: 2))
+        #expect(try await server.server.store.setRateLimit(credentialID: credential.id, perSecond: 0.01, burst: 2))
         try await server.test { api in
             let body = #"{"action":"retrieve_batch"}"#
             #expect(try await api.post("/midjourney/tasks", body).status == .ok)
@@ -90,7 +90,9 @@ struct AccessTests {
             let limited = try await api.post("/midjourney/tasks", body)
             #expect(limited.status == .tooManyRequests)
             #expect(limited.errorCode == "too_many_requests")
-            #expect(limited.headers[.retryAfter] == "2")
+            // One token a hundred seconds: the wait it names is most of that, however slowly the test ran.
+            let retryAfter = try #require(limited.headers[.retryAfter].flatMap { Int($0) })
+            #expect((50...100).contains(retryAfter))
         }
     }
 

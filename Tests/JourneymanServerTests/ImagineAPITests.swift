@@ -132,8 +132,10 @@ struct ImagineAPITests {
     @Test func aSynchronousCallPastItsTimeoutAnswers504WhileTheTaskGoesOn() async throws {
         let server = try await TestServer.make(workers: 1)
         try await server.testLive { api in
+            // One worker and four full-size grids ahead of it: the synchronous task cannot finish within a second.
+            for index in 0..<4 { _ = try await api.submit(#"{"prompt":"queue filler \#(index)"}"#) }
             let reply = try await livePost(
-                port: api.client.port!, path: "/midjourney/imagine", token: server.token, body: #"{"prompt":"a slow sunrise","timeout":0.05}"#
+                port: api.client.port!, path: "/midjourney/imagine", token: server.token, body: #"{"prompt":"a slow sunrise","timeout":1}"#
             )
             #expect(reply.status == .gatewayTimeout)
             #expect(reply.errorCode == "timeout")
