@@ -14,28 +14,69 @@ enum ImageOps {
 
     /// Blends the rendered surroundings into a pasted rectangle's edge colours so the seam disappears:
     /// outside pixels within `band` pixels of the rectangle are shifted by the edge difference, fading out.
+    /// Right at the edge the exact pixel difference applies (no visible seam); further out it gives way
+    /// to the difference smoothed along the edge (corners take the mean of their two edges), so single
+    /// edge pixels (grain, vignette, a star) do not smear into streaks or dark patches.
     /// `rendered` is the canvas before pasting; `result` already holds the pasted pixels.
     static func healSeams(result: inout RGBAImage, rendered: RGBAImage, rectX: Int, rectY: Int, rectWidth: Int, rectHeight: Int, band: Int) {
         let w = result.width, h = result.height
+        guard rectWidth > 0 && rectHeight > 0 else { return }
         let bandF = Float(max(band, 1))
+        let radius = max(2, band / 3)
+        // Edge differences (pasted minus rendered), three channels per position, smoothed along the edge.
+        func profile(count: Int, at position: (Int) -> Int) -> [SIMD4<Float>] {
+            var raw = [SIMD4<Float>](repeating: .zero, count: count)
+            result.pixels.withUnsafeBufferPointer { out in
+                rendered.pixels.withUnsafeBufferPointer { before in
+                    for i in 0..<count {
+                        let p = position(i) * 4
+                        raw[i] = SIMD4(Float(out[p]) - Float(before[p]), Float(out[p + 1]) - Float(before[p + 1]),
+                                       Float(out[p + 2]) - Float(before[p + 2]), 0)
+                    }
+                }
+            }
+            var prefix = [SIMD4<Float>](repeating: .zero, count: count + 1)
+            for i in 0..<count { prefix[i + 1] = prefix[i] + raw[i] }
+            return (0..<count).map { i in
+                let lo = max(0, i - radius), hi = min(count, i + radius + 1)
+                return (prefix[hi] - prefix[lo]) / Float(hi - lo)
+            }
+        }
+        let right = rectX + rectWidth - 1, bottom = rectY + rectHeight - 1
+        let top = profile(count: rectWidth) { rectY * w + rectX + $0 }
+        let low = profile(count: rectWidth) { bottom * w + rectX + $0 }
+        let left = profile(count: rectHeight) { (rectY + $0) * w + rectX }
+        let east = profile(count: rectHeight) { (rectY + $0) * w + right }
+        let corners = [(top[0] + left[0]) * 0.5, (top[rectWidth - 1] + east[0]) * 0.5,
+                       (low[0] + left[rectHeight - 1]) * 0.5, (low[rectWidth - 1] + east[rectHeight - 1]) * 0.5]
+        let short = max(2, bandF * 0.25)
         rendered.pixels.withUnsafeBufferPointer { before in
             result.pixels.withUnsafeMutableBufferPointer { out in
                 for y in 0..<h {
-                    let cy = min(max(y, rectY), rectY + rectHeight - 1)
+                    let cy = min(max(y, rectY), bottom)
                     let dy = Float(abs(y - cy))
                     if dy >= bandF { continue }
                     for x in 0..<w {
-                        let cx = min(max(x, rectX), rectX + rectWidth - 1)
+                        let cx = min(max(x, rectX), right)
                         if cx == x && cy == y { continue }
                         let dx = Float(abs(x - cx))
                         let d = (dx * dx + dy * dy).squareRoot()
                         if d >= bandF { continue }
+                        let offset: SIMD4<Float>
+                        if cx == x {
+                            offset = y < rectY ? top[x - rectX] : low[x - rectX]
+                        } else if cy == y {
+                            offset = x < rectX ? left[y - rectY] : east[y - rectY]
+                        } else {
+                            offset = corners[(y < rectY ? 0 : 2) + (x < rectX ? 0 : 1)]
+                        }
                         let fade = (1 - d / bandF) * (1 - d / bandF)
+                        let near = d < short ? (1 - d / short) * (1 - d / short) : 0
                         let edge = (cy * w + cx) * 4
                         let target = (y * w + x) * 4
                         for channel in 0..<3 {
-                            let offset = Float(Int(out[edge + channel]) - Int(before[edge + channel]))
-                            let value = Float(out[target + channel]) + offset * fade
+                            let raw = Float(out[edge + channel]) - Float(before[edge + channel])
+                            let value = Float(out[target + channel]) + offset[channel] * fade + (raw - offset[channel]) * near
                             out[target + channel] = UInt8(min(max(value.rounded(), 0), 255))
                         }
                     }

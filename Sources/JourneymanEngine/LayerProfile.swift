@@ -56,16 +56,30 @@ struct LayerProfile: Sendable {
         case .dunes:
             let u = sx * frequency + phase + 0.35 * Noise.fbm(sx * frequency * 0.5 + phase, octaves: 2, seed: seed)
             let f = u - u.rounded(.down)
-            // Asymmetric dune: long windward slope, short steep lee.
-            let shape = f < 0.7 ? f / 0.7 : 1 - (f - 0.7) / 0.3
-            let crest = shape * shape * (3 - 2 * shape)
-            let top = baseline - amplitude * (crest * 0.8 + 0.2 * Noise.fbm(sx * frequency * 3 + phase, octaves: 2, seed: seed &+ 3))
-            return (top + framing(sx), 0, 0)
+            // Asymmetric dune: a long windward slope rising to a sharp crest, then a steep slip face.
+            let crest: Float
+            if f < 0.7 {
+                let w = f / 0.7
+                crest = w * w * (1.7 - 0.7 * w)
+            } else {
+                let l = 1 - (f - 0.7) / 0.3
+                crest = l * l
+            }
+            let swell = Noise.fbm(sx * frequency * 0.37 + phase * 0.3, octaves: 2, seed: seed &+ 3)
+            let top = baseline - amplitude * (crest * (0.85 + 0.3 * swell) + 0.15 * swell)
+            return (top + framing(sx), f, 0)
+        case .shore:
+            // A gently curving waterline crossing the foreground, tilted by `anchor`.
+            let u = sx / frameWidth - 0.5
+            let n = Noise.fbm(sx * frequency + phase, octaves: 3, seed: seed)
+            let top = baseline + anchor * u * 2 - amplitude * n - 0.04 * u * u
+            return (top, 0, 0)
         case .trees:
             let spacing = 1 / frequency
             let cell = (sx / spacing).rounded(.down)
             var best: Float = 10
             var bestDistance: Float = 1
+            var bestTree: Float = 0
             for offset in -2...2 {
                 let index = Int32(truncatingIfNeeded: Int(cell) + offset)
                 let h = FastMath.hash(index, 77, seed)
@@ -87,11 +101,13 @@ struct LayerProfile: Sendable {
                 if top < best {
                     best = top
                     bestDistance = (sx - cx) / halfWidth
+                    // Tree height and tip packed into one value for the shading.
+                    bestTree = Float(Int(treeHeight * 2000)) * 4 + FastMath.clamp(tip + 1, 0, 3.99)
                 }
             }
             let ground = baseline + framing(sx) + amplitude * 0.02 * Noise.noise(sx * 30, seed: seed)
             if ground < best { return (ground, 2, 0) }
-            return (best, bestDistance, 0)
+            return (best, bestDistance, bestTree)
         case .buildings:
             let spacing = 1 / frequency
             let slot = (sx / spacing).rounded(.down)

@@ -38,4 +38,14 @@ struct SceneFeatures: Codable, Sendable, Equatable {
     var storm = false
     /// Abstract scenes: flowing marbled colour instead of geometric shapes.
     var fluid = false
+    /// A castle with towers and battlements.
+    var castle = false
+    /// A village of small pitched-roof houses.
+    var village = false
+    /// A temple or pagoda.
+    var temple = false
+    /// A sandy shore with a wet edge and foam line (seascapes).
+    var beach = false
+    /// Palm tree silhouettes.
+    var palms = false
 }

@@ -2,7 +2,7 @@
 struct SceneLayer: Sendable {
     /// How the layer is shaded.
     enum Kind: UInt8, Sendable {
-        case ridge, hills, trees, buildings, dunes, cliff, ground, water, grid
+        case ridge, hills, trees, buildings, dunes, cliff, ground, water, grid, shore
     }
 
     /// Shading kind.

@@ -27,6 +27,8 @@ struct SceneRecipe: Codable, Sendable, Equatable {
     var grayscale: Bool
     /// A stable hash of the prompt words (steers everything not named).
     var textHash: UInt64
+    /// Fur or hair colour of the figure (black cat, ginger cat, white dog...).
+    var coat: SIMD4<Float>
 
     /// Builds the recipe of a prompt; deterministic in the prompt's text, `--no` and `--stylize`.
     static func make(from prompt: ParsedPrompt) -> SceneRecipe {
@@ -49,6 +51,7 @@ struct SceneRecipe: Codable, Sendable, Equatable {
         if !features.clouds { cloudiness = 0 }
 
         var palette = Palette.preset(time)
+        if subject == .desert || features.beach { applySand(&palette, time: time, desert: subject == .desert) }
         var saturation: Float = 1
         if subject == .space || subject == .abstract {
             applyArtPalette(&palette, subject: subject, &rng)
@@ -81,7 +84,7 @@ struct SceneRecipe: Codable, Sendable, Equatable {
         return SceneRecipe(
             subject: subject, figure: finalFigure, style: style, time: time, palette: palette,
             features: features, styleAmount: styleAmount, excluded: excluded, cloudiness: cloudiness,
-            saturation: saturation, grayscale: grayscale, textHash: textHash)
+            saturation: saturation, grayscale: grayscale, textHash: textHash, coat: chooseCoat(words, &rng))
     }
 
     // MARK: - Subject, figure, style, time
@@ -94,14 +97,16 @@ struct SceneRecipe: Codable, Sendable, Equatable {
             (.abstract, ["abstract", "geometric", "pattern", "shapes", "bauhaus", "fluid", "marble", "swirl", "fractal",
                          "kaleidoscope", "mandala", "composition", "circles", "gradient", "waves of color", "generative"], 3),
             (.city, ["city", "skyline", "town", "street", "metropolis", "downtown", "skyscraper", "cyberpunk", "tokyo",
-                     "new york", "paris", "london", "urban", "building", "buildings", "village", "rooftops", "neon city"], 2),
+                     "new york", "paris", "london", "urban", "building", "buildings", "rooftops", "neon city"], 2),
             (.seascape, ["sea", "ocean", "beach", "coast", "coastal", "lighthouse", "harbor", "harbour", "bay", "wave", "waves",
-                         "shore", "island", "boat", "ship", "sail", "sailboat", "seaside", "pier", "surf", "tide", "sailing"], 2),
+                         "shore", "island", "boat", "ship", "sail", "sailboat", "seaside", "pier", "surf", "tide", "sailing",
+                         "tropical", "palm", "lagoon", "shoreline"], 2),
             (.forest, ["forest", "woods", "woodland", "tree", "trees", "jungle", "pine", "pines", "taiga", "grove",
                        "redwood", "birch", "rainforest", "enchanted", "oak"], 2),
             (.desert, ["desert", "dune", "dunes", "sahara", "canyon", "mesa", "sand", "arid", "oasis", "badlands"], 2),
             (.landscape, ["mountain", "mountains", "landscape", "valley", "hill", "hills", "meadow", "field", "alps",
-                          "peak", "peaks", "lake", "river", "countryside", "prairie", "fjord", "volcano", "glacier"], 2),
+                          "peak", "peaks", "lake", "river", "countryside", "prairie", "fjord", "volcano", "glacier",
+                          "castle", "fortress", "village", "town", "hamlet", "cottage", "temple", "pagoda"], 2),
         ]
         var best: SceneSubject?
         var bestScore = 0
@@ -130,9 +135,14 @@ struct SceneRecipe: Codable, Sendable, Equatable {
     }
 
     private static func chooseFigure(_ words: PromptWords, _ rng: inout SplitMix64) -> FigureKind {
-        if words.has("portrait", "face", "headshot", "selfie", "bust", "profile picture") { return .bust }
-        if words.has("cat", "kitten", "kitty", "feline", "tabby") { return .cat }
-        if words.has("dog", "wolf", "fox", "puppy", "hound", "deer", "horse", "coyote") { return .dog }
+        let portrait = words.has("portrait", "face", "headshot", "selfie", "bust", "profile picture", "close up", "closeup")
+        let cat = words.has("cat", "kitten", "kitty", "feline", "tabby")
+        let dog = words.has("dog", "wolf", "fox", "puppy", "hound", "deer", "horse", "coyote")
+        if portrait && cat { return .catPortrait }
+        if portrait && dog { return .dogPortrait }
+        if portrait { return .bust }
+        if cat { return .cat }
+        if dog { return .dog }
         if words.has("creature", "animal", "beast", "monster", "dragon") { return rng.chance(0.5) ? .cat : .dog }
         if words.has("person", "man", "woman", "girl", "boy", "wanderer", "traveler", "traveller", "figure", "knight",
                      "samurai", "hiker", "child", "lady", "people", "monk", "warrior", "explorer", "astronaut",
@@ -216,7 +226,7 @@ struct SceneRecipe: Codable, Sendable, Equatable {
             f.stars = true
             f.planet = words.has("planet", "planets", "saturn", "jupiter", "mars", "moon", "world") || rng.chance(0.7)
         case .desert:
-            f.mountains = true
+            f.mountains = words.has("mesa", "mesas", "canyon", "butte", "buttes", "badlands", "mountain", "mountains", "rock", "rocks")
             f.water = words.has("oasis", "lake", "river")
         case .synthwave:
             f.mountains = true
@@ -255,6 +265,22 @@ struct SceneRecipe: Codable, Sendable, Equatable {
         f.rain = words.has("rain", "rainy", "raining", "drizzle")
         f.storm = words.has("storm", "stormy", "rough", "tempest", "crashing", "turbulent", "waves", "wave")
         if words.has("no clouds", "clear sky") { f.clouds = false }
+        if subject != .space && subject != .abstract {
+            f.castle = words.has("castle", "castles", "fortress", "citadel", "keep", "stronghold")
+            f.village = words.has("village", "town", "hamlet", "houses", "cottage", "cottages", "cabin", "farmhouse")
+                && subject != .city
+            f.temple = words.has("temple", "pagoda", "shrine", "monastery")
+            f.palms = words.has("tropical", "palm", "palms", "oasis", "paradise")
+        }
+        if subject == .landscape && (f.castle || f.village || f.temple) {
+            // Buildings stand on open hills: no lake or tree line in front unless named.
+            f.water = words.has(waterWords)
+            f.trees = words.has("tree", "trees", "pine", "forest")
+        }
+        if subject == .seascape {
+            f.beach = words.has("beach", "shore", "shoreline", "sand", "sandy", "tropical", "lagoon", "seaside", "surf", "paradise")
+        }
+        if subject == .desert && words.has("noon", "midday", "hot", "scorching") { f.clouds = false }
         return f
     }
 
@@ -269,6 +295,11 @@ struct SceneRecipe: Codable, Sendable, Equatable {
         if words.has("tree", "trees", "forest", "pines") { f.trees = false }
         if words.has("building", "buildings", "city", "houses", "skyline", "skyscrapers") { f.buildings = false }
         if words.has("lighthouse") { f.lighthouse = false }
+        if words.has("castle", "castles") { f.castle = false }
+        if words.has("village", "town", "houses", "house") { f.village = false }
+        if words.has("temple", "pagoda") { f.temple = false }
+        if words.has("palm", "palms", "palm tree", "palm trees") { f.palms = false }
+        if words.has("beach", "sand") { f.beach = false }
         if words.has("boat", "boats", "ship", "ships") { f.boat = false }
         if words.has("bird", "birds") { f.birds = false }
         if words.has("fog", "mist", "haze") { f.fog = false }
@@ -282,6 +313,47 @@ struct SceneRecipe: Codable, Sendable, Equatable {
     }
 
     // MARK: - Colour
+
+    /// The figure's coat from colour words next to the animal or hair (black cat, ginger kitten).
+    private static func chooseCoat(_ words: PromptWords, _ rng: inout SplitMix64) -> SIMD4<Float> {
+        let c = ColorMath.rgb
+        if words.has("black", "dark", "noir", "shadow") { return c(22, 20, 24) }
+        if words.has("white", "snow", "snowy", "pale") { return c(226, 222, 214) }
+        if words.has("ginger", "orange", "tabby", "red", "fox") { return c(200, 112, 48) }
+        if words.has("grey", "gray", "silver", "blue") { return c(120, 124, 132) }
+        if words.has("brown", "chocolate", "golden", "blonde") { return c(150, 100, 58) }
+        let coats = [c(60, 48, 40), c(140, 120, 100), c(186, 110, 56), c(40, 38, 42)]
+        return coats[rng.index(coats.count)]
+    }
+
+    /// Sand-coloured land and a hot, pale sky for deserts and beaches, lit by the time of day.
+    private static func applySand(_ palette: inout Palette, time: TimeOfDay, desert: Bool) {
+        let c = ColorMath.rgb
+        let light: Float
+        switch time {
+        case .day: light = 1
+        case .golden: light = 0.95
+        case .sunset, .dawn: light = 0.78
+        case .overcast: light = 0.72
+        case .dusk: light = 0.48
+        case .night: light = 0.24
+        }
+        let sand = c(232, 190, 132)
+        let lit = FastMath.mix(sand, sand * palette.glow, 0.45) * light
+        palette.ground = lit
+        palette.mid = FastMath.mix(lit * 0.86, palette.skyMid * 0.5, 0.12)
+        palette.near = FastMath.mix(lit * 0.7, palette.zenith, 0.12)
+        palette.far = FastMath.mix(lit, palette.fog, 0.35)
+        palette.foliage = FastMath.mix(palette.foliage, c(60, 90, 40), 0.5)
+        if desert && (time == .day || time == .golden) {
+            // Hot pale sky: a washed-out blue above a white-hot horizon.
+            palette.zenith = FastMath.mix(palette.zenith, c(110, 160, 210), 0.6)
+            palette.skyMid = FastMath.mix(palette.skyMid, c(180, 206, 226), 0.7)
+            palette.horizon = FastMath.mix(palette.horizon, c(246, 238, 220), 0.8)
+            palette.fog = FastMath.mix(palette.fog, c(244, 228, 200), 0.7)
+            palette.glow = FastMath.mix(palette.glow, c(255, 244, 214), 0.6)
+        }
+    }
 
     private static func applyMood(_ words: PromptWords, to palette: inout Palette, saturation: inout Float) {
         let c = ColorMath.rgb

@@ -17,6 +17,8 @@ extension SceneRenderer {
             return ground(sx: sx, sy: sy, layer: layer)
         case .grid:
             return grid(sx: sx, sy: sy, layer: layer)
+        case .shore:
+            return shore(x: x, y: y, sx: sx, sy: sy, t: t, layer: layer, canvas: canvas)
         default:
             break
         }
@@ -29,9 +31,7 @@ extension SceneRenderer {
         case .ridge, .hills, .cliff, .dunes:
             var light = FastMath.clamp(slope * side * 0.5, -1, 1)
             if layer.kind == .dunes {
-                light = FastMath.clamp(slope * side * 1.6, -1, 1)
-                let ripple = FastMath.sin(sx * 260 + t * 900 + 4 * Noise.noise(sx * 8, t * 20, seed: layer.seed))
-                c = c * (1 + 0.035 * ripple * (0.3 + layer.depth))
+                return dune(c, index: index, sx: sx, t: t, phase: profiles.auxA[o], side: side, layer: layer)
             }
             if layer.kind == .ridge {
                 // Rock faces: the sideways slope of a 2-D height field, lit from the sun's side.
@@ -43,15 +43,32 @@ extension SceneRenderer {
                 light = light * 0.6 + face * side * 0.9
                 light *= FastMath.smoothstep(0.35, 0, t) * 0.7 + 0.3
             } else if layer.kind == .hills {
-                // Meadows, copses and field patches.
+                // Meadows, copses and field patches on rolling ground lit from the sun's side.
                 let patch = Noise.fbm(sx * 7 + 11, sy * 14, octaves: 3, seed: layer.seed)
                 c = FastMath.mix(c, c * 0.6 + palette.foliage * 0.4, FastMath.smoothstep(0.0, 0.35, patch))
-                light += patch * 0.35
+                let e: Float = 0.02
+                let r0 = Noise.fbm(sx * 5, sy * 11, octaves: 2, seed: layer.seed &+ 4)
+                let r1 = Noise.fbm(sx * 5 + e * 5, sy * 11, octaves: 2, seed: layer.seed &+ 4)
+                let roll = FastMath.clamp((r1 - r0) / (e * 5) * 0.4, -1, 1)
+                light += patch * 0.3 + roll * side * 0.6
                 let grass = Noise.noise(sx * 160, sy * 160, seed: layer.seed &+ 2)
-                c = c * (1 + grass * 0.07 * layer.depth) * (1 - 0.25 * FastMath.smoothstep(0, 0.3, t) * layer.depth)
+                // Ambient occlusion: the foot of the slope, away from the sky, is darker.
+                let occlusion = 1 - 0.32 * FastMath.smoothstep(0, 0.22, t) * (0.5 + 0.5 * layer.depth)
+                c = c * (1 + grass * 0.07 * layer.depth) * occlusion
+                // The sunlit crest.
+                c += palette.glow * FastMath.exp(-t / 0.012) * 0.1 * lightStrength * FastMath.clamp(0.4 + slope * side)
             } else if layer.kind == .cliff {
-                let rock = Noise.fbm(sx * 30, sy * 12, octaves: 3, seed: layer.seed)
-                light += rock * 0.9
+                // Rock: lit and shadowed facets, vertical cracks, strata, a dark foot at the water.
+                let e: Float = 0.006
+                let r0 = Noise.fbm(sx * 22, sy * 9, octaves: 2, seed: layer.seed)
+                let r1 = Noise.fbm(sx * 22 + e * 22, sy * 9, octaves: 2, seed: layer.seed)
+                let facet = FastMath.clamp((r1 - r0) / (e * 22) * 0.5, -1, 1)
+                light += r0 * 0.5 + facet * side * 0.9
+                let crack = FastMath.smoothstep(0.06, 0.0, abs(Noise.noise(sx * 70, sy * 5, seed: layer.seed &+ 3)))
+                let strata = 0.5 + 0.5 * FastMath.sin(sy * 140 + 4 * r0)
+                c = c * (1 - 0.3 * crack) * (0.94 + 0.1 * strata)
+                c = c * (1 - 0.4 * FastMath.smoothstep(0.02, 0.3, t))
+                c += palette.glow * FastMath.exp(-t / 0.008) * 0.12 * lightStrength
             }
             c = c * (1 + light * strength * (0.35 + 0.25 * (1 - depth)))
             if layer.snow {
@@ -66,10 +83,9 @@ extension SceneRenderer {
         case .trees:
             let rel = profiles.auxA[o]
             if rel < 1.5 {
-                let lit = FastMath.smoothstep(-1, 1, rel * side) - 0.5
-                c = c * (1 + lit * strength * 0.22) * (1 - 0.2 * FastMath.smoothstep(0, 0.25, t))
-                let needles = Noise.noise(sx * 160, sy * 60, seed: layer.seed)
-                c = c * (1 + needles * 0.09 * depth)
+                c = tree(c, rel: rel, packed: profiles.auxB[o], sx: sx, sy: sy, t: t, side: side, layer: layer)
+            } else {
+                c = c * (1 - 0.3 * FastMath.smoothstep(0, 0.1, t))
             }
         case .buildings:
             c = building(c, sx: sx, sy: sy, t: t, left: profiles.auxA[o], id: profiles.auxB[o], layer: layer)
@@ -83,6 +99,87 @@ extension SceneRenderer {
         // Mist pooling at the foot of each layer.
         let mistDepth: Float = 0.05 + 0.22 * (1 - depth)
         c = FastMath.mix(c, palette.fog, FastMath.smoothstep(0, mistDepth, t) * layer.mist * (1 - depth * 0.55) * 0.85)
+        c.w = 0
+        return c
+    }
+
+    /// A conifer: a cone lit from the sun's side, drooping branch tiers with shadow beneath,
+    /// needles, and ambient occlusion toward the base.
+    @inline(__always)
+    private func tree(_ base: SIMD4<Float>, rel: Float, packed: Float, sx: Float, sy: Float, t: Float, side: Float, layer: SceneLayer) -> SIMD4<Float> {
+        let q = (packed / 4).rounded(.down)
+        let height = max(q / 2000, 0.01)
+        let tip = packed - q * 4 - 1
+        let down = FastMath.clamp((sy - tip) / height, 0, 1.5)
+        // Cylindrical normal across the cone.
+        let r = FastMath.clamp(rel, -1, 1)
+        let lit = r * side * 0.8 + (1 - r * r) * 0.25
+        var c = base * (1 + lit * lightStrength * 0.5)
+        // Branch tiers drooping outward: bright upper surface, dark underside.
+        let droop = (sy - tip) - abs(rel) * height * 0.16 * 2.2
+        let tier = droop / (height * 0.075)
+        let band = tier - tier.rounded(.down)
+        let breakup = Noise.noise(sx * 40, sy * 25, seed: layer.seed &+ 3)
+        c = c * (0.86 + 0.2 * FastMath.smoothstep(0.95, 0.25, band + 0.3 * breakup))
+        let needles = Noise.noise(sx * 200, sy * 90, seed: layer.seed)
+        c = c * (1 + needles * (0.06 + 0.08 * layer.depth))
+        // Rim where the crown meets the sky, darker trunk zone.
+        c += palette.glow * FastMath.exp(-t / 0.004) * 0.12 * (0.3 + lightStrength)
+        c = c * (1 - 0.3 * FastMath.smoothstep(0.4, 1.1, down))
+        return c
+    }
+
+    /// A dune: sunlit windward slope, soft-shadowed slip face behind a sharp crest, wind ripples.
+    @inline(__always)
+    private func dune(_ base: SIMD4<Float>, index: Int, sx: Float, t: Float, phase: Float, side: Float, layer: SceneLayer) -> SIMD4<Float> {
+        let frequency = edges[index].frequency
+        // Crest lines curve down-wind below the edge.
+        let wander = 0.05 * Noise.noise(sx * 4, t * 8, seed: layer.seed &+ 7)
+        var f = phase + t * frequency * 1.6 + wander
+        f -= f.rounded(.down)
+        let lee = FastMath.smoothstep(0.685, 0.715, f) * (1 - FastMath.smoothstep(0.86, 1.0, f))
+        // Which face the sun sees: the windward slope faces left, the slip face right.
+        let sunOnLee = FastMath.clamp(0.5 + side * 0.5)
+        let shadow = lee * (1 - sunOnLee) + (1 - lee) * sunOnLee * 0.6
+        let strength = lightStrength
+        var c = base * (1 + 0.18 * strength)
+        let shade = FastMath.mix(base * 0.62, palette.zenith * 0.35 + base * 0.45, 0.35)
+        c = FastMath.mix(c, shade, shadow * (0.35 + 0.55 * strength))
+        // Wind ripples on the open slopes, finer in the distance.
+        let scale: Float = 0.35 + layer.depth
+        let ripple = FastMath.sin((sx * 150 + t * 620 + 5 * Noise.noise(sx * 5, t * 14, seed: layer.seed)) / scale)
+        c = c * (1 - 0.07 * FastMath.smoothstep(0.55, 1, ripple) * (1 - lee) * (0.4 + layer.depth))
+        // Brightest just below a sunlit crest; a little grain.
+        c += palette.glow * FastMath.exp(-t / 0.006) * 0.14 * strength
+        c = c * (1 + 0.03 * Noise.noise(sx * 300, t * 300, seed: layer.seed &+ 1))
+        let mistDepth: Float = 0.05 + 0.22 * (1 - layer.depth)
+        c = FastMath.mix(c, palette.fog, FastMath.smoothstep(0, mistDepth, t) * layer.mist * (1 - layer.depth * 0.55) * 0.85)
+        c.w = 0
+        return c
+    }
+
+    /// A sandy beach: a foam line at the waterline, wet sand mirroring the sky, then dry sand.
+    @inline(__always)
+    private func shore(x: Int, y: Int, sx: Float, sy: Float, t: Float, layer: SceneLayer, canvas: UnsafeMutableBufferPointer<SIMD4<Float>>) -> SIMD4<Float> {
+        let dry = layer.color
+        let grainNoise = Noise.noise(sx * 260, sy * 260, seed: layer.seed)
+        let lace = Noise.fbm(sx * 40, sy * 14, octaves: 2, seed: layer.seed &+ 1)
+        let foamEdge: Float = 0.004 + 0.004 * lace
+        let wetEdge: Float = 0.035 + 0.02 * lace
+        // Wet sand: darker, and a soft mirror of what lies above.
+        var reflection = palette.horizon
+        let py = y - Int((2 * t) / view.unitsPerPixel)
+        if py >= 0 && py < y { reflection = canvas[py * width + x] }
+        let wet = FastMath.mix(dry * 0.62, reflection, 0.35)
+        var c = FastMath.mix(wet, dry, FastMath.smoothstep(wetEdge * 0.6, wetEdge, t))
+        // Dry sand: gentle ripples, darker toward the frame bottom.
+        let ripple = FastMath.sin(sy * 420 + 6 * Noise.noise(sx * 6, sy * 6, seed: layer.seed &+ 2))
+        c = c * (1 + 0.05 * ripple * FastMath.smoothstep(wetEdge, wetEdge * 2, t)) * (1 + 0.05 * grainNoise)
+        c = c * (1 - 0.18 * FastMath.smoothstep(0.05, 0.35, t))
+        // Foam: a bright, broken line right at the water's edge.
+        let foam = FastMath.smoothstep(foamEdge, foamEdge * 0.4, t) * FastMath.smoothstep(-0.2, 0.25, lace)
+        let white = FastMath.mix(palette.cloudLight, SIMD4(1, 1, 1, 1), 0.5) * (0.55 + 0.45 * lightStrength)
+        c = FastMath.mix(c, white, foam * 0.9)
         c.w = 0
         return c
     }

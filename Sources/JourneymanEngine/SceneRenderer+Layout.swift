@@ -55,10 +55,16 @@ extension SceneRenderer {
                     edge(.ridge, base: hz + 0.03, amp: 0.12 * relief, freq: 1.3, phase: phases[2], seed: seedBase &+ 1))
             }
             add(.water, p.water, depth: 0.5, mist: 0, edge(.water, base: hz, amp: 0, freq: 1, phase: 0, seed: seedBase &+ 3))
-            if f.lighthouse || rng.chance(0.4) {
+            if f.beach {
+                // A sandy shore sweeping across the foreground, its waterline edged with foam.
+                var shore = edge(.shore, base: 0.8, amp: 0.05, freq: 0.9, phase: phases[2] + 3, seed: seedBase &+ 9)
+                shore.anchor = spec.subjectX > 0.5 ? -0.12 : 0.12
+                add(.shore, p.ground, depth: 0.9, mist: 0, shore)
+                foregroundIndex = layers.count - 1
+            } else if f.lighthouse || f.castle || rng.chance(0.4) {
                 let anchor = spec.subjectX * frame
                 let right = spec.subjectX > 0.5
-                let height: Float = f.lighthouse ? 0.2 : 0.11
+                let height: Float = f.lighthouse || f.castle ? 0.2 : 0.11
                 var cliff = edge(.cliff, base: hz + 0.03, amp: height * spec.subjectScale, freq: 1, phase: phases[2] + 13, seed: seedBase &+ 7)
                 cliff.anchor = anchor
                 cliff.extendsRight = right
@@ -113,6 +119,10 @@ extension SceneRenderer {
             }
         case .desert:
             let sand = p.ground
+            if !f.mountains {
+                add(.dunes, FastMath.mix(p.fog, FastMath.mix(sand, p.far, 0.5), 0.55), depth: 0.15, mist: fogAmount,
+                    edge(.dunes, base: hz - 0.005, amp: 0.05 * relief, freq: 2.6, phase: phases[2] + 3, seed: seedBase &+ 30))
+            }
             if f.mountains {
                 var mesa = edge(.ridge, base: hz + 0.01, amp: 0.16 * relief, freq: 1.6, phase: phases[2], seed: seedBase &+ 1)
                 mesa.plateau = 1
@@ -161,18 +171,35 @@ extension SceneRenderer {
                                         after: layers.isEmpty ? -1 : 0, color: p.near * 0.8))
             }
         }
+        placeBuildings(frame: frame, rng: &rng)
+        if f.palms {
+            placePalms(frame: frame, foreground: foregroundIndex, rng: &rng)
+        }
         if features.figure && recipe.figure != .none {
-            if recipe.figure == .bust {
+            if recipe.figure.isPortrait {
+                // Portraits: the scene becomes a soft, misty backdrop behind a head and shoulders.
+                for i in layers.indices {
+                    layers[i].color = FastMath.mix(layers[i].color, p.fog, 0.3)
+                    layers[i].mist = max(layers[i].mist, 0.55)
+                }
                 let x = 0.5 * frame
-                shapes.append(makeShape(.bust, x: x, y: 1.02, size: 0.78, after: layers.count - 1,
-                                        color: FastMath.mix(p.near, p.mid, 0.5) * 0.9))
+                switch recipe.figure {
+                case .catPortrait:
+                    shapes.append(makeShape(.catHead, x: x, y: 1.02, size: 0.82, after: layers.count - 1, color: recipe.coat))
+                case .dogPortrait:
+                    shapes.append(makeShape(.dogHead, x: x, y: 1.02, size: 0.82, after: layers.count - 1, color: recipe.coat))
+                default:
+                    shapes.append(makeShape(.bust, x: x, y: 1.02, size: 0.78, after: layers.count - 1,
+                                            color: FastMath.mix(p.near, p.mid, 0.5) * 0.9))
+                }
             } else if let index = foregroundIndex {
                 var x = spec.subjectX * frame
                 if f.lighthouse { x = (1 - spec.subjectX) * frame }
                 let ground = edges[index].evaluate(x).top
                 let kind: SceneShape.Kind = recipe.figure == .cat ? .cat : (recipe.figure == .dog ? .dog : .person)
                 let size: Float = (kind == .person ? 0.21 : 0.15) * spec.subjectScale
-                shapes.append(makeShape(kind, x: x, y: ground + size * 0.03, size: size, after: index, color: p.near * 0.55))
+                let color = kind == .person ? p.near * 0.55 : FastMath.mix(p.near * 0.55, recipe.coat, 0.35)
+                shapes.append(makeShape(kind, x: x, y: ground + size * 0.03, size: size, after: index, color: color))
             }
         }
 
@@ -200,6 +227,78 @@ extension SceneRenderer {
         }
     }
 
+    /// The layer buildings stand on: a mid-distance hill, cliff, dune or shore, else the nearest land.
+    private func standIndex() -> Int? {
+        let land: [SceneLayer.Kind] = [.hills, .cliff, .dunes, .shore]
+        if let index = layers.indices.first(where: { land.contains(layers[$0].kind) && layers[$0].depth >= 0.55 && layers[$0].depth <= 0.9 }) {
+            return index
+        }
+        return layers.indices.last { (land + [.ground, .ridge]).contains(layers[$0].kind) }
+    }
+
+    /// The highest point of layer `index`'s edge within `range` of `x` (where a castle would be built).
+    private func crest(of index: Int, near x: Float, range: Float) -> (x: Float, y: Float) {
+        var best = (x: x, y: edges[index].evaluate(x).top)
+        for step in 0...24 {
+            let cx = x - range + 2 * range * Float(step) / 24
+            let top = edges[index].evaluate(cx).top
+            if top < best.y - 0.002 { best = (cx, top) }
+        }
+        return best
+    }
+
+    /// Castle, temple and village houses, when the prompt names them.
+    private mutating func placeBuildings(frame: Float, rng: inout SplitMix64) {
+        let f = features
+        let recipe = spec.recipe
+        guard f.castle || f.village || f.temple, let index = standIndex() else { return }
+        let p = palette
+        var stone = FastMath.mix(FastMath.mix(p.mid, p.fog, 0.3), p.near, 0.35)
+        if recipe.time == .night { stone = FastMath.mix(p.far, p.fog, 0.35) * 0.8 }
+        var mainX = spec.subjectX * frame
+        if f.lighthouse { mainX = (1 - spec.subjectX) * frame }
+        let cliff = layers[index].kind == .cliff
+        if f.castle {
+            let spot = cliff ? (x: mainX, y: edges[index].evaluate(mainX).top) : crest(of: index, near: mainX, range: 0.14 * frame)
+            let size = 0.34 * spec.subjectScale
+            shapes.append(makeShape(.castle, x: spot.x, y: spot.y + size * 0.05, size: size, after: index, color: stone))
+        }
+        if f.temple {
+            let x = f.castle ? (spec.subjectX > 0.5 ? 0.2 : 0.8) * frame : mainX
+            let spot = crest(of: index, near: x, range: 0.1 * frame)
+            let size = (f.castle ? 0.16 : 0.26) * spec.subjectScale
+            shapes.append(makeShape(.pagoda, x: spot.x, y: spot.y + size * 0.04, size: size, after: index, color: stone))
+        }
+        if f.village {
+            let centre = f.castle || f.temple ? (spec.subjectX > 0.5 ? 0.26 : 0.74) * frame : mainX
+            let count = 6 + rng.index(4)
+            var houses: [SceneShape] = []
+            for i in 0..<count {
+                let x = centre + (Float(i) - Float(count - 1) / 2) * 0.075 + Float(rng.signed()) * 0.022
+                let size = Float(rng.range(0.05, 0.075)) * spec.subjectScale
+                let ground = edges[index].evaluate(x).top
+                let y = ground + size * (0.12 + Float(rng.unit()) * 0.5)
+                let wall = FastMath.mix(p.fog, p.ground, 0.45) * Float(rng.range(0.85, 1.05))
+                houses.append(makeShape(.house, x: x, y: y, size: size, after: index, color: wall))
+            }
+            shapes += houses.sorted { $0.y < $1.y }
+        }
+    }
+
+    /// One or two palm trees leaning in from the side of the frame.
+    private mutating func placePalms(frame: Float, foreground: Int?, rng: inout SplitMix64) {
+        guard let index = foreground ?? standIndex() else { return }
+        let left = spec.subjectX > 0.5
+        let color = palette.near * 0.5
+        let x = (left ? 0.12 : 0.88) * frame
+        shapes.append(makeShape(.palm, x: x, y: 1.04, size: 0.78 * spec.subjectScale, after: index, color: color))
+        let x2 = x + (left ? 0.22 : -0.22) * frame
+        let ground = edges[index].evaluate(x2).top
+        if ground < 0.98 {
+            shapes.append(makeShape(.palm, x: x2, y: ground + 0.01, size: 0.42 * spec.subjectScale, after: index, color: color * 1.1))
+        }
+    }
+
     /// The scene's features (shorthand).
     var features: SceneFeatures { spec.recipe.features }
 
@@ -214,8 +313,14 @@ extension SceneRenderer {
         case .dog: halfWidth = size * 0.9; height = size * 1.2
         case .bust: halfWidth = size * 0.7; height = size * 1.05
         case .bird: halfWidth = size * 1.1; height = size * 0.7
+        case .catHead, .dogHead: halfWidth = size * 0.75; height = size * 1.25
+        case .castle: halfWidth = size * 0.5; height = size * 1.2
+        case .house: halfWidth = size * 0.62; height = size * 1.05
+        case .pagoda: halfWidth = size * 0.5; height = size * 1.1
+        case .palm: halfWidth = size * 0.75; height = size * 1.15
         }
-        let flip = (spec.layoutSeed >> 7) & 1 == 1
+        var flip = (spec.layoutSeed >> 7) & 1 == 1
+        if kind == .palm || kind == .house { flip = x > 0.5 * spec.aspect }
         // Figures carry a soft halo: their box reaches well beyond the silhouette.
         let halo: Float = (kind == .person || kind == .cat || kind == .dog) ? size * 0.9 : 0
         return SceneShape(kind: kind, x: x, y: y, size: size, afterLayer: after, color: color, flip: flip,

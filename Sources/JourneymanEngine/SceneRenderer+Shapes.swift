@@ -16,7 +16,15 @@ extension SceneRenderer {
         // Local coordinates: u to the right, v up from the base, in units of the shape's size.
         var u = (sx - shape.x) / shape.size
         let v = (shape.y - sy) / shape.size
-        if shape.flip && shape.kind != .lighthouse { u = -u }
+        if shape.flip && shape.kind != .lighthouse && shape.kind != .castle { u = -u }
+        switch shape.kind {
+        case .castle, .house, .pagoda, .palm:
+            return drawStructure(shape, over: color, u: u, v: v, sx: sx)
+        case .bust, .catHead, .dogHead:
+            return drawPortrait(shape, over: color, u: u, v: v)
+        default:
+            break
+        }
         let pixel = view.unitsPerPixel / shape.size
         let d = distance(shape.kind, u, v)
         let coverage = FastMath.clamp(0.5 - d / pixel)
@@ -123,6 +131,10 @@ extension SceneRenderer {
             d = smoothMin(d, S.box(u, v, 0, 0.36, 0.065, 0.1), 0.05)
             d = smoothMin(d, S.ellipse(u, v, 0, 0.0, 0.5, 0.3), 0.12)
             return d
+        case .catHead, .dogHead:
+            return portraitDistance(kind, u, v)
+        case .castle, .house, .pagoda, .palm:
+            return structureDistance(kind, u, v)
         case .bird:
             let flap = 0.15 * u * u
             let left = S.capsule(u, v, 0, 0, -0.55, 0.3 - flap, 0.07)

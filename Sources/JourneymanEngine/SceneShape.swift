@@ -2,7 +2,7 @@
 struct SceneShape: Sendable {
     /// What the shape is.
     enum Kind: UInt8, Sendable {
-        case lighthouse, boat, person, cat, dog, bust, bird
+        case lighthouse, boat, person, cat, dog, bust, bird, catHead, dogHead, castle, house, pagoda, palm
     }
 
     /// Shape kind.
