@@ -35,10 +35,12 @@ public struct WorkerService: Service {
                 }
             }
         } onGracefulShutdown: {
+            logger.info("shutdown requested: workers take no new tasks and let running ones finish")
             stopping.value.store(true, ordering: .relaxed)
             for _ in 0..<count { signal.notify() }
         }
-        logger.info("workers stopped")
+        let waiting = (try? await store.unfinishedTaskCount()) ?? 0
+        logger.info("workers stopped", metadata: ["unfinished_tasks": "\(waiting)"])
     }
 
     private func work(owner: String, stopping: StopFlag) async {
