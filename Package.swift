@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
@@ -51,6 +52,9 @@ let package = Package(
             dependencies: [
                 "JourneymanCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -86,6 +90,16 @@ let package = Package(
             dependencies: ["JourneymanEngine", "JourneymanImaging", "JourneymanCore"],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "JourneymanStoreBenchmarks",
+            dependencies: [
+                "JourneymanServer",
+                "JourneymanStore",
+                "JourneymanCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "JourneymanImagingTests", dependencies: ["JourneymanImaging"], swiftSettings: swiftSettings),
         .testTarget(name: "JourneymanCoreTests", dependencies: ["JourneymanCore"], swiftSettings: swiftSettings),
         .testTarget(
@@ -102,6 +116,7 @@ let package = Package(
             name: "JourneymanServerTests",
             dependencies: [
                 "JourneymanServer",
+                "JourneymanStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

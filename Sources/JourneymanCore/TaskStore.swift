@@ -69,6 +69,9 @@ public protocol TaskStore: Sendable {
     func deliveries(taskID: String?, limit: Int) async throws -> [WebhookDelivery]
     /// Unix seconds of the earliest pending delivery, if any.
     func nextDeliveryDue() async throws -> Double?
+
+    /// Whether the store answers a trivial query now (`/readyz`).
+    func isReachable() async -> Bool
 }
 
 /// Per-application limits on tasks, where the application has none of its own (nil: unlimited).

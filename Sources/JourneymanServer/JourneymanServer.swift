@@ -11,14 +11,15 @@ import ServiceLifecycle
 public struct JourneymanServer: Sendable {
     /// What it was built from.
     public let configuration: ServerConfiguration
-    /// The SQLite store.
-    public let store: SQLiteTaskStore
+    /// The store in use: SQLite in the data directory, or PostgreSQL shared with other instances.
+    public let store: any TaskStore
     /// The domain service.
     public let service: TaskService
     /// The HTTP application with its worker service.
     public let application: Hummingbird.Application<RouterResponder<AppRequestContext>>
 
-    /// Builds a server; opens (creating) the data directory and brings the database up to date.
+    /// Builds a server; opens (creating) the data directory and, for SQLite, brings the database up to date
+    /// (PostgreSQL is brought up to date on first use, under an advisory lock).
     public init(
         configuration: ServerConfiguration,
         engine: any Engine = LocalEngine(),
@@ -26,9 +27,20 @@ public struct JourneymanServer: Sendable {
         logger: Logger = Logger(label: "journeyman")
     ) throws {
         self.configuration = configuration
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let store = try SQLiteTaskStore(path: configuration.databasePath)
-        let blobs = try FileBlobStore(directory: configuration.imagesDirectory)
+        let store: any TaskStore
+        let blobs: any BlobStore
+        let sharedDirectory = try configuration.blobDirectory.map { try FileBlobStore(directory: URL(fileURLWithPath: $0)) }
+        var postgres: PostgresTaskStore?
+        if let databaseURL = configuration.databaseURL {
+            let shared = try PostgresTaskStore(url: databaseURL, logger: logger)
+            postgres = shared
+            store = shared
+            blobs = sharedDirectory ?? PostgresBlobStore(store: shared)
+        } else {
+            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+            store = try SQLiteTaskStore(path: configuration.databasePath)
+            blobs = try sharedDirectory ?? FileBlobStore(directory: configuration.imagesDirectory)
+        }
         let service = TaskService(
             store: store, blobs: blobs, links: ImageLinks(publicURL: configuration.effectivePublicURL),
             limits: configuration.taskLimits, moderation: configuration.moderation
@@ -75,22 +87,45 @@ public struct JourneymanServer: Sendable {
             return JSONResponse.raw(Array(#"{"status":"ready"}"#.utf8))
         }
 
+        // Services start in this order and stop in reverse: the relay hears other instances before workers start
+        // and goes on until they have stopped.
+        var services: [any Service] = []
+        if let postgres {
+            services.append(
+                PostgresEventRelay(
+                    store: postgres, events: service.events, workSignal: service.workSignal,
+                    deliverySignal: service.deliverySignal, logger: logger
+                )
+            )
+        }
+        if configuration.workers > 0 { services.append(workers) }
+        services.append(webhooks)
+
         self.store = store
         self.service = service
         self.application = Hummingbird.Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "journeyman"),
-            services: configuration.workers > 0 ? [workers, webhooks] : [webhooks],
+            services: services,
             logger: logger
         )
     }
 
     /// On an empty store, creates the application `default` with a credential; answers its token (shown once), else nil.
     public func createDefaultApplicationIfEmpty() async throws -> String? {
-        guard try await store.applications().isEmpty else { return nil }
-        let admin = Administration(store: store)
-        let created = try await admin.createCredential(name: "default", applicationID: nil, scopes: Set(APIScope.allCases), credits: configuration.freeCredits)
-        return created.token
+        let store = store
+        let credits = configuration.freeCredits
+        let createIfEmpty: @Sendable () async throws -> String? = {
+            guard try await store.applications().isEmpty else { return nil }
+            let admin = Administration(store: store)
+            let created = try await admin.createCredential(name: "default", applicationID: nil, scopes: Set(APIScope.allCases), credits: credits)
+            return created.token
+        }
+        // Instances starting at once on an empty shared database take turns, so only the first creates it.
+        if let postgres = store as? PostgresTaskStore {
+            return try await postgres.whileLocked("default-application", createIfEmpty)
+        }
+        return try await createIfEmpty()
     }
 }
 

@@ -36,6 +36,11 @@ public struct ServerConfiguration: Sendable {
     public var allowPrivateNetwork: Bool
     /// Largest image Describe fetches, in bytes.
     public var maxDescribeBytes: Int
+    /// A `postgres://` URL: tasks (and images, unless `blobDirectory` is set) live in that shared database, so
+    /// several instances act as one service. Nil keeps everything in the data directory (SQLite and files).
+    public var databaseURL: String? = nil
+    /// A directory every instance shares for images (with `databaseURL`); nil keeps them in the database.
+    public var blobDirectory: String? = nil
 
     /// The defaults of `journeyman serve`.
     public init(

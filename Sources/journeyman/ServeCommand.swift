@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JourneymanCore
 import JourneymanServer
+import JourneymanStore
 import Logging
 
 /// `journeyman serve`.
@@ -80,6 +81,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest image describe fetches, in bytes. (default: 20971520)")
     var maxDescribeBytes: Int = 20 * 1024 * 1024
 
+    // Many instances as one service: a shared PostgreSQL database (and optionally a shared image directory).
+    @Option(
+        help: """
+            Keep tasks and images in this PostgreSQL database instead of the data directory, so several instances \
+            serve as one: postgres://user:password@host:5432/database (query items: sslmode=disable|prefer|require, \
+            schema=NAME, max_connections=N). (env: JOURNEYMAN_DATABASE_URL)
+            """
+    )
+    var databaseURL: String?
+
+    @Option(help: "Keep images in this directory (shared by every instance) instead of the database or the data directory. (env: JOURNEYMAN_BLOB_DIR)")
+    var blobDir: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
@@ -119,6 +133,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.allowPrivateNetwork = allowPrivateNetwork
         configuration.maxDescribeBytes = maxDescribeBytes
+        configuration.databaseURL = (databaseURL ?? environment["JOURNEYMAN_DATABASE_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+        configuration.blobDirectory = (blobDir ?? environment["JOURNEYMAN_BLOB_DIR"]).flatMap { $0.isEmpty ? nil : $0 }
+        if let url = configuration.databaseURL {
+            do {
+                _ = try PostgresLocation(url: url)
+            } catch {
+                throw ValidationError("--database-url: \(error)")
+            }
+        }
         configuration.leaseSeconds = leaseSeconds
         configuration.shutdownGraceSeconds = shutdownGrace
         configuration.taskTimeoutSeconds = taskTimeout
@@ -155,6 +178,7 @@ struct ServeCommand: AsyncParsableCommand {
             metadata: [
                 "address": "\(configuration.host):\(configuration.port)", "data": "\(configuration.dataDirectory)",
                 "public_url": "\(configuration.effectivePublicURL)", "workers": "\(configuration.workers)",
+                "store": "\(configuration.databaseURL == nil ? "sqlite" : "postgresql")",
             ]
         )
         try await server.run()

@@ -17,9 +17,22 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "Data directory of the server. (env: JOURNEYMAN_DATA, default: ./journeyman-data)")
         var data: String?
 
-        func openStore() throws -> SQLiteTaskStore {
+        @Option(help: "The servers' PostgreSQL database instead of the data directory: postgres://user:password@host:5432/database. (env: JOURNEYMAN_DATABASE_URL)")
+        var databaseURL: String?
+
+        /// The one place commands open the store: PostgreSQL when a database URL is given, else the data directory's SQLite file.
+        /// A PostgreSQL store runs its connection pool until it is released, so it works for as long as the command holds it.
+        func openStore() throws -> any TaskStore {
+            let environment = ProcessInfo.processInfo.environment
+            if let url = (databaseURL ?? environment["JOURNEYMAN_DATABASE_URL"]).flatMap({ $0.isEmpty ? nil : $0 }) {
+                do {
+                    return try PostgresTaskStore(url: url)
+                } catch {
+                    throw ValidationError("--database-url: \(error)")
+                }
+            }
             var configuration = ServerConfiguration()
-            configuration.dataDirectory = data ?? ProcessInfo.processInfo.environment["JOURNEYMAN_DATA"] ?? configuration.dataDirectory
+            configuration.dataDirectory = data ?? environment["JOURNEYMAN_DATA"] ?? configuration.dataDirectory
             try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
             return try SQLiteTaskStore(path: configuration.databasePath)
         }

@@ -5,6 +5,10 @@ import Testing
 
 /// The `journeyman` executable that `swift build` put beside the tests.
 func journeymanExecutable() throws -> URL {
+    // A build in another scratch path (`swift build --scratch-path .build-x`) names its executable here.
+    if let path = ProcessInfo.processInfo.environment["JOURNEYMAN_EXECUTABLE"], FileManager.default.isExecutableFile(atPath: path) {
+        return URL(fileURLWithPath: path)
+    }
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let candidates = [".build/debug/journeyman", ".build/release/journeyman"].map { root.appendingPathComponent($0) }
     guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {

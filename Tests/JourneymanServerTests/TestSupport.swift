@@ -34,6 +34,8 @@ struct TestServer {
         // Test fixtures (image servers, webhook receivers) live on loopback.
         configuration.allowPrivateNetwork = true
         configuration.rateLimit = RatePolicy(perSecond: 10_000, burst: 10_000)
+        // JOURNEYMAN_TEST_STORE=postgres runs the same tests over PostgreSQL, a schema per data directory.
+        configuration.databaseURL = try TestDatabase.serverURL(forDataDirectory: directory)
         configure(&configuration)
         let server = try JourneymanServer(configuration: configuration, engine: engine)
         let created = try await Administration(store: server.store).createCredential(
