@@ -23,20 +23,19 @@ struct AppCommand: AsyncParsableCommand {
                 print("no applications yet: `journeyman token create --name NAME` makes one")
                 return
             }
-            print("APPLICATION                           NAME             CREDITS  SPENT    LIMITS (run/wait)  TASKS")
+            let table = TextTable(columns: [
+                ("APPLICATION", 38), ("NAME", 17), ("CREDITS", 9), ("SPENT", 9), ("LIMITS (run/wait)", 19), ("TASKS", 0),
+            ])
+            print(table.header)
             for application in applications {
                 let used = usage[application.id]
                 let tasks = (used?.tasksByState ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 let limits = "\(application.maxRunning.map(String.init) ?? "-")/\(application.maxPending.map(String.init) ?? "-")"
                 print(
-                    [
-                        application.id.padding(toLength: 38, withPad: " ", startingAt: 0),
-                        application.name.padding(toLength: 17, withPad: " ", startingAt: 0),
-                        String(application.credits).padding(toLength: 9, withPad: " ", startingAt: 0),
-                        String(used?.creditsSpent ?? 0).padding(toLength: 9, withPad: " ", startingAt: 0),
-                        limits.padding(toLength: 19, withPad: " ", startingAt: 0),
+                    table.row([
+                        application.id, application.name, String(application.credits), String(used?.creditsSpent ?? 0), limits,
                         tasks.isEmpty ? "none" : tasks,
-                    ].joined()
+                    ])
                 )
             }
         }

@@ -114,20 +114,20 @@ struct TokenCommand: AsyncParsableCommand {
                 print("no credentials yet: `journeyman token create --name NAME` makes one")
                 return
             }
-            print("CREDENTIAL                            APPLICATION                           NAME             CREDITS  SCOPES                  STATE")
+            let table = TextTable(columns: [
+                ("CREDENTIAL", 38), ("APPLICATION", 38), ("NAME", 17), ("CREDITS", 9), ("SCOPES", 24), ("STATE", 0),
+            ])
+            print(table.header)
             let now = Date().timeIntervalSince1970
             for credential in credentials {
                 let application = applications[credential.applicationID]
                 let state = credential.revoked ? "revoked" : (credential.expiresAt.map { $0 <= now } == true ? "expired" : "active")
-                let line = [
-                    credential.id.padding(toLength: 38, withPad: " ", startingAt: 0),
-                    credential.applicationID.padding(toLength: 38, withPad: " ", startingAt: 0),
-                    credential.name.padding(toLength: 17, withPad: " ", startingAt: 0),
-                    String(application?.credits ?? 0).padding(toLength: 9, withPad: " ", startingAt: 0),
-                    credential.scopes.map(\.rawValue).sorted().joined(separator: ",").padding(toLength: 24, withPad: " ", startingAt: 0),
-                    state,
-                ]
-                print(line.joined())
+                print(
+                    table.row([
+                        credential.id, credential.applicationID, credential.name, String(application?.credits ?? 0),
+                        credential.scopes.map(\.rawValue).sorted().joined(separator: ","), state,
+                    ])
+                )
             }
         }
     }

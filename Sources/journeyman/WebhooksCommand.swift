@@ -29,19 +29,17 @@ struct WebhooksCommand: AsyncParsableCommand {
                 return
             }
             let formatter = ISO8601DateFormatter()
-            print("WEBHOOK ID                            TASK                                  KIND      STATE      ATTEMPTS  NEXT/DONE             LAST ERROR")
+            let table = TextTable(columns: [
+                ("WEBHOOK ID", 38), ("TASK", 38), ("KIND", 10), ("STATE", 11), ("ATTEMPTS", 10), ("NEXT/DONE", 22), ("LAST ERROR", 0),
+            ])
+            print(table.header)
             for delivery in deliveries {
                 let when = formatter.string(from: Date(timeIntervalSince1970: delivery.deliveredAt ?? delivery.nextAttemptAt))
                 print(
-                    [
-                        delivery.id.padding(toLength: 38, withPad: " ", startingAt: 0),
-                        delivery.taskID.padding(toLength: 38, withPad: " ", startingAt: 0),
-                        delivery.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
-                        delivery.state.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0),
-                        String(delivery.attempts).padding(toLength: 10, withPad: " ", startingAt: 0),
-                        when.padding(toLength: 22, withPad: " ", startingAt: 0),
+                    table.row([
+                        delivery.id, delivery.taskID, delivery.kind.rawValue, delivery.state.rawValue, String(delivery.attempts), when,
                         delivery.lastError ?? "",
-                    ].joined()
+                    ])
                 )
             }
         }
