@@ -7,6 +7,7 @@ import JourneymanCore
 import JourneymanEngine
 import JourneymanImaging
 import JourneymanServer
+import Logging
 import MidjourneyAPI
 import NIOCore
 import Testing
@@ -37,7 +38,10 @@ struct TestServer {
         // JOURNEYMAN_TEST_STORE=postgres runs the same tests over PostgreSQL, a schema per data directory.
         configuration.databaseURL = try TestDatabase.serverURL(forDataDirectory: directory)
         configure(&configuration)
-        let server = try JourneymanServer(configuration: configuration, engine: engine)
+        // Warnings and errors only: a passing run's output stays readable (the servers log every task at info).
+        var logger = Logger(label: "journeyman-test")
+        logger.logLevel = .warning
+        let server = try JourneymanServer(configuration: configuration, engine: engine, logger: logger)
         let created = try await Administration(store: server.store).createCredential(
             name: "tests", applicationID: nil, scopes: Set(APIScope.allCases), credits: credits
         )
