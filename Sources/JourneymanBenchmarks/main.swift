@@ -116,11 +116,13 @@ var upscaleCPU: [Double] = []
 for run in 1...repetitions {
     print("  upscale_4x, run \(run)/\(repetitions)...")
     let cpuStart = cpuSeconds()
-    upscaleTimes.append(seconds(try await clock.measure {
-        let job = RenderJob(action: .upscale4x, prompt: ParsedPrompt(text: "a lighthouse at dusk"), seed: 1, source: source)
-        let result = try await engine.render(job) { _ in }
-        precondition(result.image.width == tile.width * 4)
-    }))
+    upscaleTimes.append(
+        seconds(
+            try await clock.measure {
+                let job = RenderJob(action: .upscale4x, prompt: ParsedPrompt(text: "a lighthouse at dusk"), seed: 1, source: source)
+                let result = try await engine.render(job) { _ in }
+                precondition(result.image.width == tile.width * 4)
+            }))
     upscaleCPU.append(cpuSeconds() - cpuStart)
 }
 

@@ -102,7 +102,9 @@ public enum PromptParser {
         default:
             if let range = numericRanges[name], !value.isEmpty {
                 guard let number = Double(value), number.isFinite, range.contains(number) else {
-                    throw RequestError("'\(shown) \(value.prefix(40))' is out of range: it takes a number from \(format(range.lowerBound)) to \(format(range.upperBound))")
+                    throw RequestError(
+                        "'\(shown) \(value.prefix(40))' is out of range: it takes a number from \(format(range.lowerBound)) to \(format(range.upperBound))"
+                    )
                 }
             }
             parsed.otherParameters.append(PromptParameter(name: name, value: value))
@@ -124,7 +126,8 @@ public enum PromptParser {
 
     private static func wholeNumber(_ value: String, in range: ClosedRange<Int>, shown: String) throws(RequestError) -> Int {
         guard let number = Int(value), range.contains(number) else {
-            throw RequestError("'\(shown) \(value.prefix(40))' is out of range: it takes a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw RequestError(
+                "'\(shown) \(value.prefix(40))' is out of range: it takes a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
     }

@@ -51,7 +51,7 @@ public struct TaskRunner: Sendable {
         } catch is LeaseLost {
             logger.info("task left: it was cancelled or another worker holds it")
             return
-        } catch where Task.isCancelled {
+        } catch  where Task.isCancelled {
             // Shutdown interrupted the work: the task goes back to pending for the next start.
             let released = (try? await service.store.releaseTasks(owner: owner)) ?? 0
             logger.info("task interrupted by shutdown; back to pending", metadata: ["released": "\(released)"])
@@ -149,7 +149,8 @@ public struct TaskRunner: Sendable {
     /// The progress delivery of a task that asked for progress webhooks.
     private func progressWebhook(_ task: TaskRow, progress: Int) -> WebhookDelivery? {
         guard task.progressWebhooks, let url = task.callbackURL else { return nil }
-        let line = ProgressLine(taskID: task.id, traceID: task.traceID, imageID: task.imageID, jobID: task.jobID, progress: progress, hold: false)
+        let line = ProgressLine(
+            taskID: task.id, traceID: task.traceID, imageID: task.imageID, jobID: task.jobID, progress: progress, hold: false)
         let now = service.now()
         return WebhookDelivery(
             id: WebhookIDs.make(), taskID: task.id, applicationID: task.applicationID, url: url, body: TaskService.json(line),
@@ -248,7 +249,8 @@ public struct TaskRunner: Sendable {
         } catch let error as ImagingError {
             throw ServiceError(.badRequest, "image_url could not be decoded: \(error.message)")
         }
-        let descriptions = try await engine.describe(decoded.image, originalWidth: decoded.originalWidth, originalHeight: decoded.originalHeight)
+        let descriptions = try await engine.describe(
+            decoded.image, originalWidth: decoded.originalWidth, originalHeight: decoded.originalHeight)
         let result = DescribeResult(taskID: task.id, traceID: task.traceID, descriptions: descriptions)
         return Result(response: TaskService.json(result), lineage: nil)
     }

@@ -252,9 +252,11 @@ public struct TaskService: Sendable {
             throw ServiceError(.badRequest, "task '\(id.prefix(40))' is unknown")
         }
         guard !row.state.isFinished else {
-            throw ServiceError(.badRequest, "task '\(id)' has already finished (\(row.state.rawValue)); only pending or running tasks can be cancelled")
+            throw ServiceError(
+                .badRequest, "task '\(id)' has already finished (\(row.state.rawValue)); only pending or running tasks can be cancelled")
         }
-        let failure = FailureResult(taskID: row.id, traceID: row.traceID, code: ErrorCode.cancelled.rawValue, message: "The task was cancelled.")
+        let failure = FailureResult(
+            taskID: row.id, traceID: row.traceID, code: ErrorCode.cancelled.rawValue, message: "The task was cancelled.")
         let outcome = TaskOutcome(state: .cancelled, response: Self.json(failure), finishedAt: now())
         guard try await store.finishTask(id: id, owner: nil, outcome: outcome) else {
             throw ServiceError(.badRequest, "task '\(id)' has already finished; only pending or running tasks can be cancelled")

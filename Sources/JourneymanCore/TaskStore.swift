@@ -49,7 +49,8 @@ public protocol TaskStore: Sendable {
     func claimTask(owner: String, now: Double, leaseSeconds: Double, limits: TaskLimits) async throws -> TaskRow?
     /// Records progress and renews the lease; false when `owner` no longer holds a running task `id`.
     /// With `webhook` (a task with progress webhooks), a progress delivery is queued when the progress grew.
-    func updateProgress(id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double, webhook: WebhookDelivery?) async throws -> Bool
+    func updateProgress(id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double, webhook: WebhookDelivery?) async throws
+        -> Bool
     /// Finishes a task exactly once: only while it is unfinished and (when `owner` is given) held by `owner`.
     /// In the same transaction: a failed or cancelled task's cost goes back to its application, and a task
     /// with a `callback_url` gets its finished delivery queued (body: the outcome's response).

@@ -113,8 +113,9 @@ struct ActionRunner: Sendable {
         let size = ImageGeometry.tileSize(for: job.prompt.aspect)
         let aspect = Float(size.width) / Float(size.height)
         let tiles = (0..<4).map { index in
-            TileJob(spec: TileSpec.make(recipe: recipe, seed: seed, index: index, chaos: job.prompt.chaos, aspect: aspect),
-                    view: .nominal(height: size.height), width: size.width, height: size.height)
+            TileJob(
+                spec: TileSpec.make(recipe: recipe, seed: seed, index: index, chaos: job.prompt.chaos, aspect: aspect),
+                view: .nominal(height: size.height), width: size.width, height: size.height)
         }
         return result(try renderTiles(tiles), tiles: tiles)
     }
@@ -134,8 +135,9 @@ struct ActionRunner: Sendable {
             return (Lineage.Tile(spec: tile.spec, view: tile.view(forWidth: width, height: height), width: width, height: height), true)
         }
         let recipe = SceneRecipe.make(from: source.prompt)
-        let spec = TileSpec.make(recipe: recipe, seed: source.seed, index: index, chaos: source.prompt.chaos,
-                                 aspect: Float(width) / Float(height))
+        let spec = TileSpec.make(
+            recipe: recipe, seed: source.seed, index: index, chaos: source.prompt.chaos,
+            aspect: Float(width) / Float(height))
         return (Lineage.Tile(spec: spec, view: .nominal(height: height), width: width, height: height), false)
     }
 
@@ -235,8 +237,9 @@ struct ActionRunner: Sendable {
         let images = rendered.map { render -> RGBAImage in
             var out = render
             out.draw(inner, atX: x0, y: y0)
-            ImageOps.healSeams(result: &out, rendered: render, rectX: x0, rectY: y0, rectWidth: innerWidth,
-                               rectHeight: innerHeight, band: max(8, w / 6))
+            ImageOps.healSeams(
+                result: &out, rendered: render, rectX: x0, rectY: y0, rectWidth: innerWidth,
+                rectHeight: innerHeight, band: max(8, w / 6))
             return out
         }
         return result(images, tiles: tiles)
@@ -262,8 +265,9 @@ struct ActionRunner: Sendable {
         let images = rendered.map { render -> RGBAImage in
             var out = render
             out.draw(image, atX: placeX, y: placeY)
-            ImageOps.healSeams(result: &out, rendered: render, rectX: placeX, rectY: placeY, rectWidth: w, rectHeight: h,
-                               band: max(8, max(extraX, extraY) * 2 / 3))
+            ImageOps.healSeams(
+                result: &out, rendered: render, rectX: placeX, rectY: placeY, rectWidth: w, rectHeight: h,
+                band: max(8, max(extraX, extraY) * 2 / 3))
             return out
         }
         return result(images, tiles: tiles)
@@ -280,8 +284,9 @@ struct ActionRunner: Sendable {
         let sharp = ImageOps.sharpen(big, amount: factor == 4 ? 0.45 : 0.35)
         var lineage = source.lineage
         if let parsed = Lineage.decode(source.lineage), let tile = parsed.tiles.first {
-            let scaled = Lineage.Tile(spec: tile.spec, view: tile.view(forWidth: sharp.width, height: sharp.height),
-                                      width: sharp.width, height: sharp.height)
+            let scaled = Lineage.Tile(
+                spec: tile.spec, view: tile.view(forWidth: sharp.width, height: sharp.height),
+                width: sharp.width, height: sharp.height)
             lineage = Lineage(tiles: [scaled]).encoded()
         }
         ProgressReporter(parts: 1, callback: progress).finish()

@@ -87,7 +87,11 @@ struct DescriptionWriter: Sendable {
         if a.symmetry > 0.8 { phrases.append("symmetrical composition") }
         if !centred {
             let thirdsX = abs(a.focusX - 1.0 / 3) < 0.08 || abs(a.focusX - 2.0 / 3) < 0.08
-            if thirdsX { phrases.append("rule-of-thirds composition") } else if a.focusSpread > 0.33 { phrases.append("open, balanced composition") }
+            if thirdsX {
+                phrases.append("rule-of-thirds composition")
+            } else if a.focusSpread > 0.33 {
+                phrases.append("open, balanced composition")
+            }
         }
         if phrases.isEmpty { phrases.append(orientation == "portrait" ? "vertical composition" : "wide composition") }
         return phrases
@@ -101,7 +105,8 @@ struct DescriptionWriter: Sendable {
         let warmGlow = fam.prefix(3).contains { ["orange", "yellow", "pink", "red", "magenta"].contains($0) }
         if a.reflection && a.horizon != nil {
             if night { return "a nocturnal waterscape with lights mirrored in still water" }
-            return warmGlow ? "a tranquil waterscape at golden dusk, the sky mirrored in the water"
+            return warmGlow
+                ? "a tranquil waterscape at golden dusk, the sky mirrored in the water"
                 : "a calm waterscape with the sky reflected in the water"
         }
         if a.sparkle > 0.01 && night { return "a night scene scattered with points of light" }
@@ -113,7 +118,8 @@ struct DescriptionWriter: Sendable {
             return "a wide landscape beneath an open sky"
         }
         if abs(a.focusX - 0.5) < 0.1 && a.focusSpread < 0.28 {
-            return orientation == "portrait" ? "a portrait-like central figure against a quiet background"
+            return orientation == "portrait"
+                ? "a portrait-like central figure against a quiet background"
                 : "a single central subject against a quiet background"
         }
         if a.structure > 0.05 { return "a busy, richly detailed scene" }

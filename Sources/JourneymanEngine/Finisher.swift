@@ -46,7 +46,8 @@ struct Finisher: Sendable {
         case .sketch, .watercolor: grainAmount = 0.008
         default: grainAmount = 0.018
         }
-        let vignetteAmount: Float = recipe.style == .minimal || recipe.style == .pixel || recipe.subject == .abstract ? 0.08 : 0.17 * min(1.2, k)
+        let vignetteAmount: Float =
+            recipe.style == .minimal || recipe.style == .pixel || recipe.subject == .abstract ? 0.08 : 0.17 * min(1.2, k)
         let w = canvas.width
         let h = canvas.height
         let cx = Float(w) / 2, cy = Float(h) / 2

@@ -1,5 +1,5 @@
-import Foundation
 import Dispatch
+import Foundation
 import JourneymanCore
 import JourneymanImaging
 import Synchronization
@@ -69,8 +69,9 @@ public enum Gallery {
             let y = titleHeight + margin + (index / columns) * (side + captionHeight + margin)
             sheet.draw(image, atX: x, y: y)
             for (line, text) in captions[index].enumerated() {
-                BitmapFont.draw(text, into: &sheet, x: x, y: y + side + 10 + line * lineHeight, scale: scale,
-                                color: RGBA(r: 200, g: 198, b: 190))
+                BitmapFont.draw(
+                    text, into: &sheet, x: x, y: y + side + 10 + line * lineHeight, scale: scale,
+                    color: RGBA(r: 200, g: 198, b: 190))
             }
         }
         return sheet

@@ -200,9 +200,10 @@ enum ImageAnalyzer {
             let c = rgbSums[j] / counts[j]
             let chroma = (lab.y * lab.y + lab.z * lab.z).squareRoot()
             let name = ColorNaming.name(lab: lab)
-            swatches.append(ImageAnalysis.Swatch(
-                name: name, family: ColorNaming.family(named: name) ?? ColorNaming.family(r: c.x, g: c.y, b: c.z),
-                share: counts[j] / Float(rgb.count), chroma: chroma, lightness: lab.x))
+            swatches.append(
+                ImageAnalysis.Swatch(
+                    name: name, family: ColorNaming.family(named: name) ?? ColorNaming.family(r: c.x, g: c.y, b: c.z),
+                    share: counts[j] / Float(rgb.count), chroma: chroma, lightness: lab.x))
         }
         // Prominence: area, with a bonus for colourful clusters (the eye names those first).
         swatches.sort { ($0.share * (0.6 + $0.chroma * 5)) > ($1.share * (0.6 + $1.chroma * 5)) }

@@ -18,7 +18,8 @@ enum ImageOps {
     /// to the difference smoothed along the edge (corners take the mean of their two edges), so single
     /// edge pixels (grain, vignette, a star) do not smear into streaks or dark patches.
     /// `rendered` is the canvas before pasting; `result` already holds the pasted pixels.
-    static func healSeams(result: inout RGBAImage, rendered: RGBAImage, rectX: Int, rectY: Int, rectWidth: Int, rectHeight: Int, band: Int) {
+    static func healSeams(result: inout RGBAImage, rendered: RGBAImage, rectX: Int, rectY: Int, rectWidth: Int, rectHeight: Int, band: Int)
+    {
         let w = result.width, h = result.height
         guard rectWidth > 0 && rectHeight > 0 else { return }
         let bandF = Float(max(band, 1))
@@ -30,8 +31,9 @@ enum ImageOps {
                 rendered.pixels.withUnsafeBufferPointer { before in
                     for i in 0..<count {
                         let p = position(i) * 4
-                        raw[i] = SIMD4(Float(out[p]) - Float(before[p]), Float(out[p + 1]) - Float(before[p + 1]),
-                                       Float(out[p + 2]) - Float(before[p + 2]), 0)
+                        raw[i] = SIMD4(
+                            Float(out[p]) - Float(before[p]), Float(out[p + 1]) - Float(before[p + 1]),
+                            Float(out[p + 2]) - Float(before[p + 2]), 0)
                     }
                 }
             }
@@ -47,8 +49,10 @@ enum ImageOps {
         let low = profile(count: rectWidth) { bottom * w + rectX + $0 }
         let left = profile(count: rectHeight) { (rectY + $0) * w + rectX }
         let east = profile(count: rectHeight) { (rectY + $0) * w + right }
-        let corners = [(top[0] + left[0]) * 0.5, (top[rectWidth - 1] + east[0]) * 0.5,
-                       (low[0] + left[rectHeight - 1]) * 0.5, (low[rectWidth - 1] + east[rectHeight - 1]) * 0.5]
+        let corners = [
+            (top[0] + left[0]) * 0.5, (top[rectWidth - 1] + east[0]) * 0.5,
+            (low[0] + left[rectHeight - 1]) * 0.5, (low[rectWidth - 1] + east[rectHeight - 1]) * 0.5,
+        ]
         let short = max(2, bandF * 0.25)
         rendered.pixels.withUnsafeBufferPointer { before in
             result.pixels.withUnsafeMutableBufferPointer { out in

@@ -38,7 +38,8 @@ struct Lineage: Codable, Sendable {
     /// Parses a lineage written by this engine; nil for anything else.
     static func decode(_ text: String) -> Lineage? {
         guard !text.isEmpty, let lineage = try? JSONDecoder().decode(Lineage.self, from: Data(text.utf8)),
-              lineage.engine.hasPrefix("journeyman-local/"), !lineage.tiles.isEmpty else { return nil }
+            lineage.engine.hasPrefix("journeyman-local/"), !lineage.tiles.isEmpty
+        else { return nil }
         for tile in lineage.tiles where tile.spec.phases.count < 8 || tile.width <= 0 || tile.height <= 0 {
             return nil
         }

@@ -76,8 +76,10 @@ enum PromptShortener {
             }
         }
         guard let cut else { return (trimmed, "") }
-        return (String(trimmed[..<cut]).trimmingCharacters(in: .whitespaces),
-                String(trimmed[cut...]).trimmingCharacters(in: .whitespaces))
+        return (
+            String(trimmed[..<cut]).trimmingCharacters(in: .whitespaces),
+            String(trimmed[cut...]).trimmingCharacters(in: .whitespaces)
+        )
     }
 
     /// Words of the text, punctuation stripped from their ends.
@@ -93,7 +95,8 @@ enum PromptShortener {
         if ColorWord.all[word] != nil { return 3 }
         if subjects.contains(word) { return 4 }
         if word.hasSuffix("ly") && word.count > 4 { return 1 }
-        for suffix in ["ful", "ous", "ive", "ic", "ish", "ing", "ed", "al", "esque", "less"] where word.hasSuffix(suffix) && word.count > suffix.count + 2 {
+        for suffix in ["ful", "ous", "ive", "ic", "ish", "ing", "ed", "al", "esque", "less"]
+        where word.hasSuffix(suffix) && word.count > suffix.count + 2 {
             return 2
         }
         return 3

@@ -58,7 +58,8 @@ struct SceneRecipe: Codable, Sendable, Equatable {
         }
         applyMood(words, to: &palette, saturation: &saturation)
         applyUserColors(words, to: &palette, time: time)
-        let grayscale = words.has("black and white", "noir", "grayscale", "greyscale", "b&w", "monochrome")
+        let grayscale =
+            words.has("black and white", "noir", "grayscale", "greyscale", "b&w", "monochrome")
             && !words.words.contains(where: { ColorWord.all[$0]?.family != nil })
         if words.has("monochrome", "monochromatic") && !grayscale {
             makeMonochrome(&palette, words: words)
@@ -91,22 +92,52 @@ struct SceneRecipe: Codable, Sendable, Equatable {
 
     private static func chooseSubject(_ words: PromptWords, _ rng: inout SplitMix64) -> SceneSubject {
         let vocabulary: [(SceneSubject, [String], Int)] = [
-            (.space, ["space", "galaxy", "nebula", "cosmos", "cosmic", "universe", "planet", "astronaut", "spaceship",
-                      "orbit", "starfield", "supernova", "saturn", "jupiter", "mars", "interstellar", "milky way", "sci fi"], 3),
+            (
+                .space,
+                [
+                    "space", "galaxy", "nebula", "cosmos", "cosmic", "universe", "planet", "astronaut", "spaceship",
+                    "orbit", "starfield", "supernova", "saturn", "jupiter", "mars", "interstellar", "milky way", "sci fi",
+                ], 3
+            ),
             (.synthwave, ["synthwave", "retrowave", "vaporwave", "outrun", "80s", "retro futuristic", "tron"], 4),
-            (.abstract, ["abstract", "geometric", "pattern", "shapes", "bauhaus", "fluid", "marble", "swirl", "fractal",
-                         "kaleidoscope", "mandala", "composition", "circles", "gradient", "waves of color", "generative"], 3),
-            (.city, ["city", "skyline", "town", "street", "metropolis", "downtown", "skyscraper", "cyberpunk", "tokyo",
-                     "new york", "paris", "london", "urban", "building", "buildings", "rooftops", "neon city"], 2),
-            (.seascape, ["sea", "ocean", "beach", "coast", "coastal", "lighthouse", "harbor", "harbour", "bay", "wave", "waves",
-                         "shore", "island", "boat", "ship", "sail", "sailboat", "seaside", "pier", "surf", "tide", "sailing",
-                         "tropical", "palm", "lagoon", "shoreline"], 2),
-            (.forest, ["forest", "woods", "woodland", "tree", "trees", "jungle", "pine", "pines", "taiga", "grove",
-                       "redwood", "birch", "rainforest", "enchanted", "oak"], 2),
+            (
+                .abstract,
+                [
+                    "abstract", "geometric", "pattern", "shapes", "bauhaus", "fluid", "marble", "swirl", "fractal",
+                    "kaleidoscope", "mandala", "composition", "circles", "gradient", "waves of color", "generative",
+                ], 3
+            ),
+            (
+                .city,
+                [
+                    "city", "skyline", "town", "street", "metropolis", "downtown", "skyscraper", "cyberpunk", "tokyo",
+                    "new york", "paris", "london", "urban", "building", "buildings", "rooftops", "neon city",
+                ], 2
+            ),
+            (
+                .seascape,
+                [
+                    "sea", "ocean", "beach", "coast", "coastal", "lighthouse", "harbor", "harbour", "bay", "wave", "waves",
+                    "shore", "island", "boat", "ship", "sail", "sailboat", "seaside", "pier", "surf", "tide", "sailing",
+                    "tropical", "palm", "lagoon", "shoreline",
+                ], 2
+            ),
+            (
+                .forest,
+                [
+                    "forest", "woods", "woodland", "tree", "trees", "jungle", "pine", "pines", "taiga", "grove",
+                    "redwood", "birch", "rainforest", "enchanted", "oak",
+                ], 2
+            ),
             (.desert, ["desert", "dune", "dunes", "sahara", "canyon", "mesa", "sand", "arid", "oasis", "badlands"], 2),
-            (.landscape, ["mountain", "mountains", "landscape", "valley", "hill", "hills", "meadow", "field", "alps",
-                          "peak", "peaks", "lake", "river", "countryside", "prairie", "fjord", "volcano", "glacier",
-                          "castle", "fortress", "village", "town", "hamlet", "cottage", "temple", "pagoda"], 2),
+            (
+                .landscape,
+                [
+                    "mountain", "mountains", "landscape", "valley", "hill", "hills", "meadow", "field", "alps",
+                    "peak", "peaks", "lake", "river", "countryside", "prairie", "fjord", "volcano", "glacier",
+                    "castle", "fortress", "village", "town", "hamlet", "cottage", "temple", "pagoda",
+                ], 2
+            ),
         ]
         var best: SceneSubject?
         var bestScore = 0
@@ -144,9 +175,11 @@ struct SceneRecipe: Codable, Sendable, Equatable {
         if cat { return .cat }
         if dog { return .dog }
         if words.has("creature", "animal", "beast", "monster", "dragon") { return rng.chance(0.5) ? .cat : .dog }
-        if words.has("person", "man", "woman", "girl", "boy", "wanderer", "traveler", "traveller", "figure", "knight",
-                     "samurai", "hiker", "child", "lady", "people", "monk", "warrior", "explorer", "astronaut",
-                     "silhouette", "stranger", "king", "queen", "witch", "wizard") {
+        if words.has(
+            "person", "man", "woman", "girl", "boy", "wanderer", "traveler", "traveller", "figure", "knight",
+            "samurai", "hiker", "child", "lady", "people", "monk", "warrior", "explorer", "astronaut",
+            "silhouette", "stranger", "king", "queen", "witch", "wizard")
+        {
             return .person
         }
         return .none
@@ -158,7 +191,9 @@ struct SceneRecipe: Codable, Sendable, Equatable {
         if words.has("sketch", "pencil", "drawing", "charcoal", "graphite", "ink", "line art", "lineart", "etching", "engraving") {
             return .sketch
         }
-        if words.has("oil", "oil painting", "impasto", "impressionist", "impressionism", "van gogh", "brushstrokes", "canvas") { return .oil }
+        if words.has("oil", "oil painting", "impasto", "impressionist", "impressionism", "van gogh", "brushstrokes", "canvas") {
+            return .oil
+        }
         if words.has("minimal", "minimalist", "minimalism", "simple", "flat") { return .minimal }
         if words.has("anime", "ghibli", "cartoon", "illustration", "vector", "poster", "comic", "cel", "isometric", "lowpoly", "low poly") {
             return .illustration
@@ -170,8 +205,10 @@ struct SceneRecipe: Codable, Sendable, Equatable {
     }
 
     private static func chooseTime(_ words: PromptWords, subject: SceneSubject, _ rng: inout SplitMix64) -> TimeOfDay {
-        if words.has("night", "midnight", "moonlit", "moonlight", "nocturnal", "starry", "nighttime", "aurora", "northern lights",
-                     "borealis", "stars", "starlit", "starlight", "moon") && !words.has("sunset", "sunrise", "dusk", "dawn") {
+        if words.has(
+            "night", "midnight", "moonlit", "moonlight", "nocturnal", "starry", "nighttime", "aurora", "northern lights",
+            "borealis", "stars", "starlit", "starlight", "moon") && !words.has("sunset", "sunrise", "dusk", "dawn")
+        {
             return .night
         }
         if words.has("dusk", "twilight", "evening", "blue hour") { return .dusk }
@@ -197,9 +234,13 @@ struct SceneRecipe: Codable, Sendable, Equatable {
         return .day
     }
 
-    private static func chooseFeatures(_ words: PromptWords, subject: SceneSubject, time: TimeOfDay, _ rng: inout SplitMix64) -> SceneFeatures {
+    private static func chooseFeatures(_ words: PromptWords, subject: SceneSubject, time: TimeOfDay, _ rng: inout SplitMix64)
+        -> SceneFeatures
+    {
         var f = SceneFeatures()
-        let waterWords = ["lake", "river", "reflection", "reflections", "pond", "water", "sea", "ocean", "harbor", "harbour", "bay", "canal", "fjord"]
+        let waterWords = [
+            "lake", "river", "reflection", "reflections", "pond", "water", "sea", "ocean", "harbor", "harbour", "bay", "canal", "fjord",
+        ]
         switch subject {
         case .landscape:
             f.mountains = true
@@ -267,7 +308,8 @@ struct SceneRecipe: Codable, Sendable, Equatable {
         if words.has("no clouds", "clear sky") { f.clouds = false }
         if subject != .space && subject != .abstract {
             f.castle = words.has("castle", "castles", "fortress", "citadel", "keep", "stronghold")
-            f.village = words.has("village", "town", "hamlet", "houses", "cottage", "cottages", "cabin", "farmhouse")
+            f.village =
+                words.has("village", "town", "hamlet", "houses", "cottage", "cottages", "cabin", "farmhouse")
                 && subject != .city
             f.temple = words.has("temple", "pagoda", "shrine", "monastery")
             f.palms = words.has("tropical", "palm", "palms", "oasis", "paradise")
@@ -424,10 +466,14 @@ struct SceneRecipe: Codable, Sendable, Equatable {
     private enum ColorTarget { case sky, land, water, any }
 
     private static func applyUserColors(_ words: PromptWords, to palette: inout Palette, time: TimeOfDay) {
-        let skyNouns: Set<String> = ["sky", "skies", "clouds", "cloud", "sunset", "sunrise", "horizon", "sun", "moon", "light", "lights",
-                                     "glow", "dusk", "dawn", "twilight", "aurora", "nebula", "galaxy", "space", "hour"]
-        let landNouns: Set<String> = ["valley", "hills", "hill", "grass", "field", "fields", "forest", "trees", "tree", "mountains",
-                                      "mountain", "land", "meadow", "leaves", "foliage", "desert", "dunes", "sand", "rocks", "cliffs"]
+        let skyNouns: Set<String> = [
+            "sky", "skies", "clouds", "cloud", "sunset", "sunrise", "horizon", "sun", "moon", "light", "lights",
+            "glow", "dusk", "dawn", "twilight", "aurora", "nebula", "galaxy", "space", "hour",
+        ]
+        let landNouns: Set<String> = [
+            "valley", "hills", "hill", "grass", "field", "fields", "forest", "trees", "tree", "mountains",
+            "mountain", "land", "meadow", "leaves", "foliage", "desert", "dunes", "sand", "rocks", "cliffs",
+        ]
         let waterNouns: Set<String> = ["sea", "ocean", "water", "lake", "river", "waves", "bay", "waters"]
         var sky: [ColorWord] = []
         var land: [ColorWord] = []
@@ -478,8 +524,9 @@ struct SceneRecipe: Codable, Sendable, Equatable {
             if skyColors.count > 1 {
                 dark = skyColors.filter { $0.word != light.word }.min { score($0) < score($1) }!
             } else {
-                dark = ColorWord(word: light.word, hue: light.hue - 18, saturation: min(1, light.saturation * 1.05),
-                                 value: light.value * 0.55, family: light.family)
+                dark = ColorWord(
+                    word: light.word, hue: light.hue - 18, saturation: min(1, light.saturation * 1.05),
+                    value: light.value * 0.55, family: light.family)
             }
             let hsv = ColorMath.hsv
             palette.horizon = hsv(light.hue, light.saturation * 0.92, max(light.value, 0.9) * max(darkness, 0.8))
@@ -490,7 +537,8 @@ struct SceneRecipe: Codable, Sendable, Equatable {
             palette.skyMid = hsv(dark.hue, dark.saturation * 0.85, min(1, dark.value * 0.95) * darkness)
             palette.cloudShadow = hsv(dark.hue, dark.saturation * 0.6, dark.value * 0.42)
             // Haze takes the darker colour's hue so distant land keeps its family (orange sky, purple hills).
-            palette.fog = skyColors.count > 1
+            palette.fog =
+                skyColors.count > 1
                 ? hsv(dark.hue, dark.saturation * 0.4, min(1, dark.value * 1.1) * darkness)
                 : hsv(light.hue, light.saturation * 0.45, 0.85 * darkness)
             if landColors.isEmpty {

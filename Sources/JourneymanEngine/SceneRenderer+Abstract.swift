@@ -89,8 +89,10 @@ extension SceneRenderer {
             let x = Float(rng.range(0.12, 0.88)) * frame + drift
             let y = Float(rng.range(0.12, 0.88)) - drift
             let size = Float(rng.range(0.08, 0.3)) * (i == 0 ? 1.7 : 1)
-            shapes.append(AbstractShape(kind: i == 0 ? 0 : kind, x: x, y: y, size: size,
-                                        color: colors[(i + rng.index(colors.count)) % colors.count], orientation: rng.index(4)))
+            shapes.append(
+                AbstractShape(
+                    kind: i == 0 ? 0 : kind, x: x, y: y, size: size,
+                    color: colors[(i + rng.index(colors.count)) % colors.count], orientation: rng.index(4)))
         }
         return shapes
     }

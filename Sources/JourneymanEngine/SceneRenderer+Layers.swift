@@ -106,7 +106,9 @@ extension SceneRenderer {
     /// A conifer: a cone lit from the sun's side, drooping branch tiers with shadow beneath,
     /// needles, and ambient occlusion toward the base.
     @inline(__always)
-    private func tree(_ base: SIMD4<Float>, rel: Float, packed: Float, sx: Float, sy: Float, t: Float, side: Float, layer: SceneLayer) -> SIMD4<Float> {
+    private func tree(_ base: SIMD4<Float>, rel: Float, packed: Float, sx: Float, sy: Float, t: Float, side: Float, layer: SceneLayer)
+        -> SIMD4<Float>
+    {
         let q = (packed / 4).rounded(.down)
         let height = max(q / 2000, 0.01)
         let tip = packed - q * 4 - 1
@@ -160,7 +162,9 @@ extension SceneRenderer {
 
     /// A sandy beach: a foam line at the waterline, wet sand mirroring the sky, then dry sand.
     @inline(__always)
-    private func shore(x: Int, y: Int, sx: Float, sy: Float, t: Float, layer: SceneLayer, canvas: UnsafeMutableBufferPointer<SIMD4<Float>>) -> SIMD4<Float> {
+    private func shore(x: Int, y: Int, sx: Float, sy: Float, t: Float, layer: SceneLayer, canvas: UnsafeMutableBufferPointer<SIMD4<Float>>)
+        -> SIMD4<Float>
+    {
         let dry = layer.color
         let grainNoise = Noise.noise(sx * 260, sy * 260, seed: layer.seed)
         let lace = Noise.fbm(sx * 40, sy * 14, octaves: 2, seed: layer.seed &+ 1)
@@ -237,7 +241,9 @@ extension SceneRenderer {
     }
 
     @inline(__always)
-    private func water(x: Int, y: Int, sx: Float, sy: Float, layer: SceneLayer, canvas: UnsafeMutableBufferPointer<SIMD4<Float>>) -> SIMD4<Float> {
+    private func water(x: Int, y: Int, sx: Float, sy: Float, layer: SceneLayer, canvas: UnsafeMutableBufferPointer<SIMD4<Float>>) -> SIMD4<
+        Float
+    > {
         let d = max(sy - horizon, 1e-4)
         let near = FastMath.clamp(d / max(1.02 - horizon, 0.1))
         let z = 1 / (d + 0.015)

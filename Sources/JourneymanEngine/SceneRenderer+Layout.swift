@@ -14,13 +14,18 @@ extension SceneRenderer {
         let seedBase = UInt32(truncatingIfNeeded: recipe.textHash)
 
         func add(_ kind: SceneLayer.Kind, _ color: SIMD4<Float>, depth: Float, mist: Float, snow: Bool = false, _ edge: LayerProfile) {
-            layers.append(SceneLayer(kind: kind, color: color, depth: depth, mist: mist, snow: snow,
-                                     seed: edge.seed, offset: layers.count * width))
+            layers.append(
+                SceneLayer(
+                    kind: kind, color: color, depth: depth, mist: mist, snow: snow,
+                    seed: edge.seed, offset: layers.count * width))
             edges.append(edge)
         }
-        func edge(_ kind: SceneLayer.Kind, base: Float, amp: Float, freq: Float, phase: Float, seed: UInt32, framing: Float = 0) -> LayerProfile {
-            LayerProfile(kind: kind, baseline: base, amplitude: amp, frequency: freq, phase: phase, seed: seed,
-                         sideFraming: framing, frameWidth: frame)
+        func edge(_ kind: SceneLayer.Kind, base: Float, amp: Float, freq: Float, phase: Float, seed: UInt32, framing: Float = 0)
+            -> LayerProfile
+        {
+            LayerProfile(
+                kind: kind, baseline: base, amplitude: amp, frequency: freq, phase: phase, seed: seed,
+                sideFraming: framing, frameWidth: frame)
         }
         let surface: SceneLayer.Kind = f.water ? .water : (recipe.subject == .synthwave ? .grid : .ground)
         let surfaceColor = f.water ? p.water : p.ground
@@ -30,28 +35,35 @@ extension SceneRenderer {
         case .landscape:
             if f.mountains {
                 let snowy = f.snow || (recipe.time == .day || recipe.time == .dawn || recipe.time == .golden) && rng.chance(0.5)
-                add(.ridge, FastMath.mix(p.fog, p.far, 0.6), depth: 0.1, mist: fogAmount, snow: snowy,
+                add(
+                    .ridge, FastMath.mix(p.fog, p.far, 0.6), depth: 0.1, mist: fogAmount, snow: snowy,
                     edge(.ridge, base: hz - 0.06 * relief, amp: 0.3 * relief, freq: 1.1, phase: phases[2], seed: seedBase &+ 1))
-                add(.ridge, FastMath.mix(p.fog, p.mid, 0.75), depth: 0.35, mist: fogAmount,
+                add(
+                    .ridge, FastMath.mix(p.fog, p.mid, 0.75), depth: 0.35, mist: fogAmount,
                     edge(.ridge, base: hz - 0.0, amp: 0.13 * relief, freq: 1.9, phase: phases[2] + 31, seed: seedBase &+ 2))
             } else {
-                add(.hills, FastMath.mix(p.fog, p.far, 0.6), depth: 0.2, mist: fogAmount,
+                add(
+                    .hills, FastMath.mix(p.fog, p.far, 0.6), depth: 0.2, mist: fogAmount,
                     edge(.hills, base: hz - 0.03, amp: 0.08 * relief, freq: 1.4, phase: phases[2], seed: seedBase &+ 1))
             }
             add(surface, surfaceColor, depth: 0.5, mist: 0, edge(surface, base: hz, amp: 0, freq: 1, phase: 0, seed: seedBase &+ 3))
             let framing: Float = f.water ? 0.2 : 0
-            add(.hills, FastMath.mix(p.fog, FastMath.mix(p.foliage, p.near, 0.5), 0.8), depth: 0.7, mist: fogAmount * 0.5,
+            add(
+                .hills, FastMath.mix(p.fog, FastMath.mix(p.foliage, p.near, 0.5), 0.8), depth: 0.7, mist: fogAmount * 0.5,
                 edge(.hills, base: hz + 0.07, amp: 0.16, freq: 1.6, phase: phases[2] + 57, seed: seedBase &+ 4, framing: framing))
             if f.trees {
-                add(.trees, FastMath.mix(p.fog, FastMath.mix(p.foliage, p.near, 0.3), 0.8), depth: 0.8, mist: fogAmount * 0.4,
+                add(
+                    .trees, FastMath.mix(p.fog, FastMath.mix(p.foliage, p.near, 0.3), 0.8), depth: 0.8, mist: fogAmount * 0.4,
                     edge(.trees, base: hz + 0.1, amp: 0.1, freq: 16, phase: phases[4], seed: seedBase &+ 5, framing: framing * 1.2))
             }
-            add(.hills, FastMath.mix(p.ground, p.near, 0.7) * 0.8, depth: 1, mist: 0,
+            add(
+                .hills, FastMath.mix(p.ground, p.near, 0.7) * 0.8, depth: 1, mist: 0,
                 edge(.hills, base: 0.95, amp: 0.1, freq: 1.2, phase: phases[2] + 90, seed: seedBase &+ 6, framing: f.water ? 0.3 : 0))
             foregroundIndex = layers.count - 1
         case .seascape:
             if f.mountains {
-                add(.ridge, FastMath.mix(p.fog, p.far, 0.55), depth: 0.15, mist: fogAmount,
+                add(
+                    .ridge, FastMath.mix(p.fog, p.far, 0.55), depth: 0.15, mist: fogAmount,
                     edge(.ridge, base: hz + 0.03, amp: 0.12 * relief, freq: 1.3, phase: phases[2], seed: seedBase &+ 1))
             }
             add(.water, p.water, depth: 0.5, mist: 0, edge(.water, base: hz, amp: 0, freq: 1, phase: 0, seed: seedBase &+ 3))
@@ -65,62 +77,76 @@ extension SceneRenderer {
                 let anchor = spec.subjectX * frame
                 let right = spec.subjectX > 0.5
                 let height: Float = f.lighthouse || f.castle ? 0.2 : 0.11
-                var cliff = edge(.cliff, base: hz + 0.03, amp: height * spec.subjectScale, freq: 1, phase: phases[2] + 13, seed: seedBase &+ 7)
+                var cliff = edge(
+                    .cliff, base: hz + 0.03, amp: height * spec.subjectScale, freq: 1, phase: phases[2] + 13, seed: seedBase &+ 7)
                 cliff.anchor = anchor
                 cliff.extendsRight = right
                 add(.cliff, FastMath.mix(p.fog, p.near, 0.92), depth: 0.85, mist: 0.15, cliff)
                 foregroundIndex = layers.count - 1
             }
             if recipe.figure != .none && recipe.figure != .bust && foregroundIndex == nil {
-                add(.dunes, FastMath.mix(p.ground, p.near, 0.4), depth: 1, mist: 0,
+                add(
+                    .dunes, FastMath.mix(p.ground, p.near, 0.4), depth: 1, mist: 0,
                     edge(.dunes, base: 0.93, amp: 0.05, freq: 0.8, phase: phases[2] + 5, seed: seedBase &+ 8))
                 foregroundIndex = layers.count - 1
             }
         case .city:
             if f.mountains {
-                add(.ridge, FastMath.mix(p.fog, p.far, 0.45), depth: 0.05, mist: fogAmount,
+                add(
+                    .ridge, FastMath.mix(p.fog, p.far, 0.45), depth: 0.05, mist: fogAmount,
                     edge(.ridge, base: hz - 0.05, amp: 0.2 * relief, freq: 1.2, phase: phases[2], seed: seedBase &+ 1))
             }
-            add(.buildings, FastMath.mix(p.fog, p.far, 0.55), depth: 0.25, mist: fogAmount,
+            add(
+                .buildings, FastMath.mix(p.fog, p.far, 0.55), depth: 0.25, mist: fogAmount,
                 edge(.buildings, base: hz, amp: 0.3 * relief, freq: 22, phase: phases[3], seed: seedBase &+ 11))
-            add(.buildings, FastMath.mix(p.fog, p.mid, 0.75), depth: 0.5, mist: fogAmount * 0.7,
+            add(
+                .buildings, FastMath.mix(p.fog, p.mid, 0.75), depth: 0.5, mist: fogAmount * 0.7,
                 edge(.buildings, base: hz, amp: 0.22 * relief, freq: 13, phase: phases[3] + 17, seed: seedBase &+ 12))
-            add(.buildings, FastMath.mix(p.fog, p.near, 0.9), depth: 0.75, mist: fogAmount * 0.4,
+            add(
+                .buildings, FastMath.mix(p.fog, p.near, 0.9), depth: 0.75, mist: fogAmount * 0.4,
                 edge(.buildings, base: hz, amp: 0.14 * relief, freq: 8, phase: phases[3] + 29, seed: seedBase &+ 13))
             add(surface, surfaceColor, depth: 0.6, mist: 0, edge(surface, base: hz, amp: 0, freq: 1, phase: 0, seed: seedBase &+ 3))
             if recipe.figure != .none && recipe.figure != .bust {
-                add(.hills, p.near * 0.7, depth: 1, mist: 0,
+                add(
+                    .hills, p.near * 0.7, depth: 1, mist: 0,
                     edge(.hills, base: 0.96, amp: 0.03, freq: 1, phase: phases[2] + 90, seed: seedBase &+ 6))
                 foregroundIndex = layers.count - 1
             }
         case .forest:
             if f.mountains {
-                add(.ridge, FastMath.mix(p.fog, p.far, 0.5), depth: 0.05, mist: fogAmount,
+                add(
+                    .ridge, FastMath.mix(p.fog, p.far, 0.5), depth: 0.05, mist: fogAmount,
                     edge(.ridge, base: hz - 0.08, amp: 0.22 * relief, freq: 1.2, phase: phases[2], seed: seedBase &+ 1))
             }
             add(.ground, p.ground, depth: 0.3, mist: 0, edge(.ground, base: hz, amp: 0, freq: 1, phase: 0, seed: seedBase &+ 3))
             let tree = FastMath.mix(p.foliage, p.near, 0.25)
             let framing: Float = f.water ? 0.25 : 0
-            add(.trees, FastMath.mix(p.fog, tree, 0.45), depth: 0.3, mist: fogAmount,
+            add(
+                .trees, FastMath.mix(p.fog, tree, 0.45), depth: 0.3, mist: fogAmount,
                 edge(.trees, base: hz + 0.005, amp: 0.09, freq: 55, phase: phases[4], seed: seedBase &+ 21))
             if f.water {
                 add(.water, p.water, depth: 0.4, mist: 0, edge(.water, base: hz + 0.01, amp: 0, freq: 1, phase: 0, seed: seedBase &+ 3))
             }
-            add(.trees, FastMath.mix(p.fog, tree, 0.68), depth: 0.5, mist: fogAmount,
+            add(
+                .trees, FastMath.mix(p.fog, tree, 0.68), depth: 0.5, mist: fogAmount,
                 edge(.trees, base: hz + 0.04, amp: 0.15, freq: 32, phase: phases[4] + 11, seed: seedBase &+ 22, framing: framing))
-            add(.trees, FastMath.mix(p.fog, tree, 0.88), depth: 0.7, mist: fogAmount * 0.8,
+            add(
+                .trees, FastMath.mix(p.fog, tree, 0.88), depth: 0.7, mist: fogAmount * 0.8,
                 edge(.trees, base: hz + 0.1, amp: 0.26, freq: 15, phase: phases[4] + 23, seed: seedBase &+ 23, framing: framing * 1.5))
-            add(.trees, tree * 0.6, depth: 0.95, mist: fogAmount * 0.3,
+            add(
+                .trees, tree * 0.6, depth: 0.95, mist: fogAmount * 0.3,
                 edge(.trees, base: 0.98 + framing, amp: 0.5, freq: 6, phase: phases[4] + 37, seed: seedBase &+ 24, framing: framing * 2))
             if recipe.figure != .none && recipe.figure != .bust {
-                add(.hills, p.near * 0.6, depth: 1, mist: 0,
+                add(
+                    .hills, p.near * 0.6, depth: 1, mist: 0,
                     edge(.hills, base: 0.95, amp: 0.03, freq: 1.5, phase: phases[2] + 90, seed: seedBase &+ 6))
                 foregroundIndex = layers.count - 1
             }
         case .desert:
             let sand = p.ground
             if !f.mountains {
-                add(.dunes, FastMath.mix(p.fog, FastMath.mix(sand, p.far, 0.5), 0.55), depth: 0.15, mist: fogAmount,
+                add(
+                    .dunes, FastMath.mix(p.fog, FastMath.mix(sand, p.far, 0.5), 0.55), depth: 0.15, mist: fogAmount,
                     edge(.dunes, base: hz - 0.005, amp: 0.05 * relief, freq: 2.6, phase: phases[2] + 3, seed: seedBase &+ 30))
             }
             if f.mountains {
@@ -130,16 +156,20 @@ extension SceneRenderer {
                 add(.ridge, FastMath.mix(p.fog, rock, 0.7), depth: 0.25, mist: fogAmount * 0.6, mesa)
             }
             add(surface, surfaceColor, depth: 0.3, mist: 0, edge(surface, base: hz, amp: 0, freq: 1, phase: 0, seed: seedBase &+ 3))
-            add(.dunes, FastMath.mix(p.fog, FastMath.mix(sand, p.mid, 0.3), 0.7), depth: 0.45, mist: fogAmount * 0.5,
+            add(
+                .dunes, FastMath.mix(p.fog, FastMath.mix(sand, p.mid, 0.3), 0.7), depth: 0.45, mist: fogAmount * 0.5,
                 edge(.dunes, base: hz + 0.04, amp: 0.06, freq: 1.6, phase: phases[2] + 7, seed: seedBase &+ 31))
-            add(.dunes, FastMath.mix(sand, p.mid, 0.15), depth: 0.7, mist: fogAmount * 0.3,
+            add(
+                .dunes, FastMath.mix(sand, p.mid, 0.15), depth: 0.7, mist: fogAmount * 0.3,
                 edge(.dunes, base: hz + 0.14, amp: 0.1, freq: 1.1, phase: phases[2] + 19, seed: seedBase &+ 32))
-            add(.dunes, FastMath.mix(sand, p.near, 0.2), depth: 0.95, mist: 0,
+            add(
+                .dunes, FastMath.mix(sand, p.near, 0.2), depth: 0.95, mist: 0,
                 edge(.dunes, base: 0.9, amp: 0.14, freq: 0.7, phase: phases[2] + 41, seed: seedBase &+ 33))
             foregroundIndex = layers.count - 1
         case .synthwave:
             if f.mountains {
-                add(.ridge, p.near, depth: 0.3, mist: 0.2,
+                add(
+                    .ridge, p.near, depth: 0.3, mist: 0.2,
                     edge(.ridge, base: hz + 0.01, amp: 0.2 * relief, freq: 1.6, phase: phases[2], seed: seedBase &+ 1, framing: 0.16))
             }
             add(surface, surfaceColor, depth: 0.5, mist: 0, edge(surface, base: hz, amp: 0, freq: 1, phase: 0, seed: seedBase &+ 3))
@@ -167,8 +197,10 @@ extension SceneRenderer {
             for i in 0..<count {
                 let x = cx + Float(rng.signed()) * 0.18 + Float(i) * 0.015
                 let y = cy + Float(rng.signed()) * 0.07
-                shapes.append(makeShape(.bird, x: x, y: y, size: 0.012 + Float(rng.unit()) * 0.012,
-                                        after: layers.isEmpty ? -1 : 0, color: p.near * 0.8))
+                shapes.append(
+                    makeShape(
+                        .bird, x: x, y: y, size: 0.012 + Float(rng.unit()) * 0.012,
+                        after: layers.isEmpty ? -1 : 0, color: p.near * 0.8))
             }
         }
         placeBuildings(frame: frame, rng: &rng)
@@ -189,8 +221,10 @@ extension SceneRenderer {
                 case .dogPortrait:
                     shapes.append(makeShape(.dogHead, x: x, y: 1.02, size: 0.82, after: layers.count - 1, color: recipe.coat))
                 default:
-                    shapes.append(makeShape(.bust, x: x, y: 1.02, size: 0.78, after: layers.count - 1,
-                                            color: FastMath.mix(p.near, p.mid, 0.5) * 0.9))
+                    shapes.append(
+                        makeShape(
+                            .bust, x: x, y: 1.02, size: 0.78, after: layers.count - 1,
+                            color: FastMath.mix(p.near, p.mid, 0.5) * 0.9))
                 }
             } else if let index = foregroundIndex {
                 var x = spec.subjectX * frame
@@ -230,7 +264,8 @@ extension SceneRenderer {
     /// The layer buildings stand on: a mid-distance hill, cliff, dune or shore, else the nearest land.
     private func standIndex() -> Int? {
         let land: [SceneLayer.Kind] = [.hills, .cliff, .dunes, .shore]
-        if let index = layers.indices.first(where: { land.contains(layers[$0].kind) && layers[$0].depth >= 0.55 && layers[$0].depth <= 0.9 }) {
+        if let index = layers.indices.first(where: { land.contains(layers[$0].kind) && layers[$0].depth >= 0.55 && layers[$0].depth <= 0.9 }
+        ) {
             return index
         }
         return layers.indices.last { (land + [.ground, .ridge]).contains(layers[$0].kind) }
@@ -323,7 +358,8 @@ extension SceneRenderer {
         if kind == .palm || kind == .house { flip = x > 0.5 * spec.aspect }
         // Figures carry a soft halo: their box reaches well beyond the silhouette.
         let halo: Float = (kind == .person || kind == .cat || kind == .dog) ? size * 0.9 : 0
-        return SceneShape(kind: kind, x: x, y: y, size: size, afterLayer: after, color: color, flip: flip,
-                          minX: x - halfWidth - halo, minY: y - height - halo, maxX: x + halfWidth + halo, maxY: y + size * 0.35 + halo)
+        return SceneShape(
+            kind: kind, x: x, y: y, size: size, afterLayer: after, color: color, flip: flip,
+            minX: x - halfWidth - halo, minY: y - height - halo, maxX: x + halfWidth + halo, maxY: y + size * 0.35 + halo)
     }
 }

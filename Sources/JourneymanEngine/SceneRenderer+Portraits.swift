@@ -30,8 +30,10 @@ extension SceneRenderer {
         case .catHead:
             var head = S.ellipse(u, v, 0, 0.72, 0.27, 0.22)
             head = smoothMinimum(head, S.ellipse(u, v, 0, 0.63, 0.31, 0.14), 0.05)
-            let ears = min(S.triangle(u, v, -0.28, 0.74, -0.05, 0.9, -0.24, 1.1),
-                           S.triangle(u, v, 0.28, 0.74, 0.05, 0.9, 0.24, 1.1)) - 0.01
+            let ears =
+                min(
+                    S.triangle(u, v, -0.28, 0.74, -0.05, 0.9, -0.24, 1.1),
+                    S.triangle(u, v, 0.28, 0.74, 0.05, 0.9, 0.24, 1.1)) - 0.01
             head = smoothMinimum(head, ears, 0.03)
             var body = S.ellipse(u, v, 0, 0.02, 0.5, 0.42)
             body = smoothMinimum(body, S.ellipse(u, v, 0, 0.38, 0.2, 0.2), 0.1)
@@ -97,7 +99,8 @@ extension SceneRenderer {
             let strand = Noise.noise(u * 70 + v * 12 * (u > 0 ? 1 : -1), v * 18, seed: 31)
             base = base * (1 + 0.12 * strand)
             // Lighter muzzle and chest on most coats.
-            let muzzle = kind == .catHead
+            let muzzle =
+                kind == .catHead
                 ? min(SignedDistance.ellipse(u, v, -0.035, 0.605, 0.045, 0.03), SignedDistance.ellipse(u, v, 0.035, 0.605, 0.045, 0.03))
                 : SignedDistance.ellipse(u, v, 0, 0.57, 0.1, 0.08)
             let chest = SignedDistance.ellipse(u, v, 0, 0.2, 0.16, 0.22)
@@ -129,8 +132,9 @@ extension SceneRenderer {
         var c = color
         let pixel = view.unitsPerPixel / shape.size
         // Inner ears.
-        let inner = min(SignedDistance.triangle(u, v, -0.24, 0.78, -0.09, 0.89, -0.22, 1.04),
-                        SignedDistance.triangle(u, v, 0.24, 0.78, 0.09, 0.89, 0.22, 1.04))
+        let inner = min(
+            SignedDistance.triangle(u, v, -0.24, 0.78, -0.09, 0.89, -0.22, 1.04),
+            SignedDistance.triangle(u, v, 0.24, 0.78, 0.09, 0.89, 0.22, 1.04))
         c = FastMath.mix(c, FastMath.mix(c, ColorMath.rgb(150, 90, 96), 0.45), FastMath.clamp(0.5 - inner / pixel) * 0.8)
         for sign in [Float(-1), 1] {
             let ex = sign * 0.105, ey: Float = 0.735
@@ -152,9 +156,11 @@ extension SceneRenderer {
         }
         let nose = SignedDistance.triangle(u, v, -0.028, 0.652, 0.028, 0.652, 0, 0.625) - 0.004
         c = FastMath.mix(c, ColorMath.rgb(120, 70, 76), FastMath.clamp(0.5 - nose / pixel))
-        let mouth = min(SignedDistance.capsule(u, v, 0, 0.628, 0, 0.6, 0.0035),
-                        min(SignedDistance.capsule(u, v, 0, 0.6, -0.035, 0.588, 0.0035),
-                            SignedDistance.capsule(u, v, 0, 0.6, 0.035, 0.588, 0.0035)))
+        let mouth = min(
+            SignedDistance.capsule(u, v, 0, 0.628, 0, 0.6, 0.0035),
+            min(
+                SignedDistance.capsule(u, v, 0, 0.6, -0.035, 0.588, 0.0035),
+                SignedDistance.capsule(u, v, 0, 0.6, 0.035, 0.588, 0.0035)))
         c = FastMath.mix(c, c * 0.35, FastMath.clamp(0.5 - mouth / pixel))
         return c
     }
@@ -177,8 +183,9 @@ extension SceneRenderer {
         var noseColor = SIMD4<Float>(0.05, 0.05, 0.06, 1)
         noseColor += SIMD4(repeating: 0.5) * FastMath.exp(-((u + 0.015) * (u + 0.015) + (v - 0.628) * (v - 0.628)) / 0.0001)
         c = FastMath.mix(c, noseColor, FastMath.clamp(0.5 - nose / pixel))
-        let mouth = min(SignedDistance.capsule(u, v, 0, 0.585, 0, 0.55, 0.004),
-                        SignedDistance.capsule(u, v, -0.06, 0.54, 0.06, 0.54, 0.004))
+        let mouth = min(
+            SignedDistance.capsule(u, v, 0, 0.585, 0, 0.55, 0.004),
+            SignedDistance.capsule(u, v, -0.06, 0.54, 0.06, 0.54, 0.004))
         c = FastMath.mix(c, c * 0.3, FastMath.clamp(0.5 - mouth / pixel))
         return c
     }

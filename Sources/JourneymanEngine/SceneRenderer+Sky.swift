@@ -123,8 +123,10 @@ extension SceneRenderer {
         // Near the sun the direction would spin around a point: fade the offset out there.
         let len = max((toSunX * toSunX + toSunY * toSunY).squareRoot(), 0.2)
         let step: Float = 0.06
-        let n2 = Noise.fbm(px + toSunX / len * step * 2.0 / scale, py + toSunY / len * step * 5 * squash / scale,
-                           octaves: 2, seed: 11) * 0.5 + 0.5
+        let n2 =
+            Noise.fbm(
+                px + toSunX / len * step * 2.0 / scale, py + toSunY / len * step * 5 * squash / scale,
+                octaves: 2, seed: 11) * 0.5 + 0.5
         let lit = FastMath.clamp(0.55 + (n - n2) * 3.2 - density * 0.25)
         var cloud = FastMath.mix(palette.cloudShadow, palette.cloudLight, lit)
         // Silver lining near the sun.

@@ -153,7 +153,9 @@ extension SceneRenderer {
         return c
     }
 
-    private func castleColor(_ shape: SceneShape, u: Float, v: Float, side: Float, strength: Float, dark: Bool, pixel: Float) -> SIMD4<Float> {
+    private func castleColor(_ shape: SceneShape, u: Float, v: Float, side: Float, strength: Float, dark: Bool, pixel: Float) -> SIMD4<
+        Float
+    > {
         var stone = shape.color
         // Round towers are lit across their width; flat walls by the light's side.
         var lit: Float = side * 0.15
@@ -184,7 +186,8 @@ extension SceneRenderer {
         return windowed(stone, distance: w, pixel: pixel, dark: dark, lit: litWindow)
     }
 
-    private func houseColor(_ shape: SceneShape, u: Float, v: Float, side: Float, strength: Float, dark: Bool, pixel: Float) -> SIMD4<Float> {
+    private func houseColor(_ shape: SceneShape, u: Float, v: Float, side: Float, strength: Float, dark: Bool, pixel: Float) -> SIMD4<Float>
+    {
         let id = FastMath.hash(Int32((shape.x * 1000).rounded()), 3, 11)
         if v > 0.52 || (v > 0.64 && abs(u - 0.24) < 0.05) {
             // Roof: two slopes, one toward the light.
@@ -203,7 +206,9 @@ extension SceneRenderer {
         return windowed(wall, distance: window, pixel: pixel, dark: dark, lit: (id >> 4) & 3 != 0)
     }
 
-    private func pagodaColor(_ shape: SceneShape, u: Float, v: Float, side: Float, strength: Float, dark: Bool, pixel: Float) -> SIMD4<Float> {
+    private func pagodaColor(_ shape: SceneShape, u: Float, v: Float, side: Float, strength: Float, dark: Bool, pixel: Float) -> SIMD4<
+        Float
+    > {
         // Which tier's roof the point is on: roofs are dark, walls a lacquer red.
         var base: Float = 0
         var onRoof = false

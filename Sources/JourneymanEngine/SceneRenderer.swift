@@ -107,7 +107,8 @@ struct SceneRenderer: Sendable {
                                 let base = rowSky[y]
                                 for x in 0..<w {
                                     let sx = sceneX(x)
-                                    out[y * w + x] = shade(x: x, y: y, sx: sx, sy: sy, base: base, layerCount: layerCount, profiles: profiles, canvas: out)
+                                    out[y * w + x] = shade(
+                                        x: x, y: y, sx: sx, sy: sy, base: base, layerCount: layerCount, profiles: profiles, canvas: out)
                                 }
                             }
                         }

@@ -44,7 +44,9 @@ enum StyleFilters {
                             if texture > 0 {
                                 // Canvas weave and paint build-up.
                                 let fx = Float(x) / unit
-                                let weave = Noise.noise(fx * 0.7, fy * 0.7, seed: seed &+ 1) + 0.5 * Noise.noise(fx * 0.12, fy * 0.3, seed: seed &+ 2)
+                                let weave =
+                                    Noise.noise(fx * 0.7, fy * 0.7, seed: seed &+ 1) + 0.5
+                                    * Noise.noise(fx * 0.12, fy * 0.3, seed: seed &+ 2)
                                 c = c * (1 + weave * texture)
                             }
                             dst[y * w + x] = c

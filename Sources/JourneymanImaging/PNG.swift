@@ -67,7 +67,8 @@ public enum PNG {
     /// Reads the width and height from a PNG's IHDR chunk without decoding, or nil if it has none.
     static func headerSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
         guard bytes.count >= 24, ImageDecoder.format(of: bytes) == .png,
-              bytes[12] == 0x49, bytes[13] == 0x48, bytes[14] == 0x44, bytes[15] == 0x52 else {
+            bytes[12] == 0x49, bytes[13] == 0x48, bytes[14] == 0x44, bytes[15] == 0x52
+        else {
             return nil
         }
         func bigEndian(_ offset: Int) -> Int {

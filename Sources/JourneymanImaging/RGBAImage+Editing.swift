@@ -17,8 +17,9 @@ extension RGBAImage {
     /// An exact copy of the rectangle at (`x`, `y`) of size `width`×`height`, which must lie inside the image.
     public func cropped(x: Int, y: Int, width: Int, height: Int) -> RGBAImage {
         precondition(width > 0 && height > 0, "crop must have at least one pixel")
-        precondition(x >= 0 && y >= 0 && x + width <= self.width && y + height <= self.height,
-                     "crop rectangle \(x),\(y) \(width)×\(height) is outside the \(self.width)×\(self.height) image")
+        precondition(
+            x >= 0 && y >= 0 && x + width <= self.width && y + height <= self.height,
+            "crop rectangle \(x),\(y) \(width)×\(height) is outside the \(self.width)×\(self.height) image")
         if x == 0 && y == 0 && width == self.width && height == self.height {
             return self
         }

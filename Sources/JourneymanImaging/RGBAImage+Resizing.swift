@@ -42,108 +42,108 @@ extension RGBAImage {
         }
 
         horizontal.starts.withUnsafeBufferPointer { hStarts in
-        horizontal.counts.withUnsafeBufferPointer { hCounts in
-        horizontal.weights.withUnsafeBufferPointer { hWeights in
-        vertical.starts.withUnsafeBufferPointer { vStarts in
-        vertical.counts.withUnsafeBufferPointer { vCounts in
-        vertical.weights.withUnsafeBufferPointer { vWeights in
-            let hTaps = horizontal.taps
-            let vTaps = vertical.taps
+            horizontal.counts.withUnsafeBufferPointer { hCounts in
+                horizontal.weights.withUnsafeBufferPointer { hWeights in
+                    vertical.starts.withUnsafeBufferPointer { vStarts in
+                        vertical.counts.withUnsafeBufferPointer { vCounts in
+                            vertical.weights.withUnsafeBufferPointer { vWeights in
+                                let hTaps = horizontal.taps
+                                let vTaps = vertical.taps
 
-            // Resamples source row `row` horizontally into ring slot `slot`.
-            func fillSlot(_ slot: Int, row: Int) {
-                var bytes = source + row * sourceWidth * 4
-                if premultiply {
-                    for x in 0..<sourceWidth {
-                        let alpha = Float(bytes[3])
-                        let factor = alpha * (1 / 255)
-                        sourceRow[x] = SIMD4<Float>(
-                            Float(bytes[0]) * factor, Float(bytes[1]) * factor, Float(bytes[2]) * factor, alpha)
-                        bytes += 4
-                    }
-                } else {
-                    for x in 0..<sourceWidth {
-                        sourceRow[x] = SIMD4<Float>(Float(bytes[0]), Float(bytes[1]), Float(bytes[2]), Float(bytes[3]))
-                        bytes += 4
-                    }
-                }
-                let target = ring + slot * outputWidth
-                for x in 0..<outputWidth {
-                    let start = hStarts[x]
-                    let count = hCounts[x]
-                    let weights = hWeights.baseAddress! + x * hTaps
-                    let samples = UnsafePointer(sourceRow + start)
-                    var sum = SIMD4<Float>(repeating: 0)
-                    for tap in 0..<count {
-                        sum += samples[tap] * weights[tap]
-                    }
-                    target[x] = sum
-                }
-            }
+                                // Resamples source row `row` horizontally into ring slot `slot`.
+                                func fillSlot(_ slot: Int, row: Int) {
+                                    var bytes = source + row * sourceWidth * 4
+                                    if premultiply {
+                                        for x in 0..<sourceWidth {
+                                            let alpha = Float(bytes[3])
+                                            let factor = alpha * (1 / 255)
+                                            sourceRow[x] = SIMD4<Float>(
+                                                Float(bytes[0]) * factor, Float(bytes[1]) * factor, Float(bytes[2]) * factor, alpha)
+                                            bytes += 4
+                                        }
+                                    } else {
+                                        for x in 0..<sourceWidth {
+                                            sourceRow[x] = SIMD4<Float>(Float(bytes[0]), Float(bytes[1]), Float(bytes[2]), Float(bytes[3]))
+                                            bytes += 4
+                                        }
+                                    }
+                                    let target = ring + slot * outputWidth
+                                    for x in 0..<outputWidth {
+                                        let start = hStarts[x]
+                                        let count = hCounts[x]
+                                        let weights = hWeights.baseAddress! + x * hTaps
+                                        let samples = UnsafePointer(sourceRow + start)
+                                        var sum = SIMD4<Float>(repeating: 0)
+                                        for tap in 0..<count {
+                                            sum += samples[tap] * weights[tap]
+                                        }
+                                        target[x] = sum
+                                    }
+                                }
 
-            for y in 0..<outputHeight {
-                let start = vStarts[y]
-                let count = vCounts[y]
-                let weights = vWeights.baseAddress! + y * vTaps
-                for tap in 0..<count {
-                    let row = start + tap
-                    let slot = row % slots
-                    if slotRow[slot] != row {
-                        fillSlot(slot, row: row)
-                        slotRow[slot] = row
-                    }
-                }
-                let firstRow = UnsafePointer(ring + (start % slots) * outputWidth)
-                let firstWeight = weights[0]
-                for x in 0..<outputWidth {
-                    accumulator[x] = firstRow[x] * firstWeight
-                }
-                if count > 1 {
-                    for tap in 1..<count {
-                        let rowPointer = UnsafePointer(ring + ((start + tap) % slots) * outputWidth)
-                        let weight = weights[tap]
-                        for x in 0..<outputWidth {
-                            accumulator[x] += rowPointer[x] * weight
+                                for y in 0..<outputHeight {
+                                    let start = vStarts[y]
+                                    let count = vCounts[y]
+                                    let weights = vWeights.baseAddress! + y * vTaps
+                                    for tap in 0..<count {
+                                        let row = start + tap
+                                        let slot = row % slots
+                                        if slotRow[slot] != row {
+                                            fillSlot(slot, row: row)
+                                            slotRow[slot] = row
+                                        }
+                                    }
+                                    let firstRow = UnsafePointer(ring + (start % slots) * outputWidth)
+                                    let firstWeight = weights[0]
+                                    for x in 0..<outputWidth {
+                                        accumulator[x] = firstRow[x] * firstWeight
+                                    }
+                                    if count > 1 {
+                                        for tap in 1..<count {
+                                            let rowPointer = UnsafePointer(ring + ((start + tap) % slots) * outputWidth)
+                                            let weight = weights[tap]
+                                            for x in 0..<outputWidth {
+                                                accumulator[x] += rowPointer[x] * weight
+                                            }
+                                        }
+                                    }
+                                    var target = output + y * outputWidth * 4
+                                    let lower = SIMD4<Float>(repeating: 0)
+                                    let upper = SIMD4<Float>(repeating: 255)
+                                    if premultiply {
+                                        for x in 0..<outputWidth {
+                                            let value = accumulator[x].clamped(lowerBound: lower, upperBound: upper)
+                                            let alpha = value[3]
+                                            if alpha < 0.5 {
+                                                target[0] = 0
+                                                target[1] = 0
+                                                target[2] = 0
+                                                target[3] = 0
+                                            } else {
+                                                let factor = 255 / alpha
+                                                target[0] = UInt8(min(value[0] * factor, 255) + 0.5)
+                                                target[1] = UInt8(min(value[1] * factor, 255) + 0.5)
+                                                target[2] = UInt8(min(value[2] * factor, 255) + 0.5)
+                                                target[3] = UInt8(alpha + 0.5)
+                                            }
+                                            target += 4
+                                        }
+                                    } else {
+                                        for x in 0..<outputWidth {
+                                            let value = accumulator[x].clamped(lowerBound: lower, upperBound: upper) + 0.5
+                                            target[0] = UInt8(value[0])
+                                            target[1] = UInt8(value[1])
+                                            target[2] = UInt8(value[2])
+                                            target[3] = UInt8(value[3])
+                                            target += 4
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
-                var target = output + y * outputWidth * 4
-                let lower = SIMD4<Float>(repeating: 0)
-                let upper = SIMD4<Float>(repeating: 255)
-                if premultiply {
-                    for x in 0..<outputWidth {
-                        let value = accumulator[x].clamped(lowerBound: lower, upperBound: upper)
-                        let alpha = value[3]
-                        if alpha < 0.5 {
-                            target[0] = 0
-                            target[1] = 0
-                            target[2] = 0
-                            target[3] = 0
-                        } else {
-                            let factor = 255 / alpha
-                            target[0] = UInt8(min(value[0] * factor, 255) + 0.5)
-                            target[1] = UInt8(min(value[1] * factor, 255) + 0.5)
-                            target[2] = UInt8(min(value[2] * factor, 255) + 0.5)
-                            target[3] = UInt8(alpha + 0.5)
-                        }
-                        target += 4
-                    }
-                } else {
-                    for x in 0..<outputWidth {
-                        let value = accumulator[x].clamped(lowerBound: lower, upperBound: upper) + 0.5
-                        target[0] = UInt8(value[0])
-                        target[1] = UInt8(value[1])
-                        target[2] = UInt8(value[2])
-                        target[3] = UInt8(value[3])
-                        target += 4
-                    }
-                }
             }
-        }
-        }
-        }
-        }
-        }
         }
     }
 }

@@ -140,7 +140,9 @@ struct APIController: Sendable {
                     switch event {
                     case .progress(let progress):
                         line = TaskService.json(
-                            ProgressLine(taskID: task.id, traceID: task.traceID, imageID: task.imageID, jobID: task.jobID, progress: progress, hold: false)
+                            ProgressLine(
+                                taskID: task.id, traceID: task.traceID, imageID: task.imageID, jobID: task.jobID, progress: progress,
+                                hold: false)
                         )
                     case .finished(let row):
                         line = row.response ?? "{}"
@@ -174,7 +176,8 @@ struct APIController: Sendable {
 
     /// The credential of the request's token, checked for `scope` and for its rate limit.
     func authenticate(_ request: Request, scope: APIScope) async throws -> (Credential, JourneymanCore.Application) {
-        let (credential, application) = try await service.authenticate(token: Self.token(from: request.headers[.authorization]), scope: scope)
+        let (credential, application) = try await service.authenticate(
+            token: Self.token(from: request.headers[.authorization]), scope: scope)
         var policy = ratePolicy
         if let perSecond = credential.ratePerSecond { policy.perSecond = perSecond }
         if let burst = credential.rateBurst { policy.burst = burst }

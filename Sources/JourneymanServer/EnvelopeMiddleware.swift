@@ -40,7 +40,8 @@ struct EnvelopeMiddleware: RouterMiddleware {
             return APIError(ErrorCode(rawValue: error.code) ?? .apiError, error.message, traceID: context.traceID)
         case let error as HTTPError where error.status == .notFound:
             if knownPaths.contains(request.uri.path) {
-                return APIError(.methodNotAllowed, "Method \(request.method.rawValue) is not allowed on \(request.uri.path).", traceID: context.traceID)
+                return APIError(
+                    .methodNotAllowed, "Method \(request.method.rawValue) is not allowed on \(request.uri.path).", traceID: context.traceID)
             }
             return APIError(.notFound, "There is nothing at this path.", traceID: context.traceID)
         case let error as any HTTPResponseError where error.status == .contentTooLarge:

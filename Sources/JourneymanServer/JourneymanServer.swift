@@ -118,7 +118,8 @@ public struct JourneymanServer: Sendable {
         let createIfEmpty: @Sendable () async throws -> String? = {
             guard try await store.applications().isEmpty else { return nil }
             let admin = Administration(store: store)
-            let created = try await admin.createCredential(name: "default", applicationID: nil, scopes: Set(APIScope.allCases), credits: credits)
+            let created = try await admin.createCredential(
+                name: "default", applicationID: nil, scopes: Set(APIScope.allCases), credits: credits)
             return created.token
         }
         // Instances starting at once on an empty shared database take turns, so only the first creates it.

@@ -121,13 +121,16 @@ public struct WebhookService: Service {
             request.headers.add(name: "webhook-timestamp", value: String(timestamp))
             request.headers.add(
                 name: "webhook-signature",
-                value: WebhookSigner.signature(secret: application.webhookSecret, id: delivery.id, timestamp: timestamp, body: delivery.body)
+                value: WebhookSigner.signature(
+                    secret: application.webhookSecret, id: delivery.id, timestamp: timestamp, body: delivery.body)
             )
             request.body = .bytes(ByteBuffer(string: delivery.body))
             let response = try await client.execute(request, timeout: .milliseconds(Int64(policy.timeout * 1000)))
             // Read (and drop) a little of the answer so the connection can be reused.
             _ = try? await response.body.collect(upTo: 64 * 1024)
-            failure = (200..<300).contains(response.status.code) ? nil : "the receiver answered \(response.status.code) (redirects are not followed)"
+            failure =
+                (200..<300).contains(response.status.code)
+                ? nil : "the receiver answered \(response.status.code) (redirects are not followed)"
         } catch {
             failure = "\(error)".prefix(200).description
         }

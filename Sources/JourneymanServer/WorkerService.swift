@@ -14,7 +14,9 @@ public struct WorkerService: Service {
     let logger: Logger
 
     /// Creates a pool of `count` workers named after `instanceID`.
-    public init(store: any TaskStore, runner: TaskRunner, signal: WorkSignal, count: Int, instanceID: String, leaseSeconds: Double, logger: Logger) {
+    public init(
+        store: any TaskStore, runner: TaskRunner, signal: WorkSignal, count: Int, instanceID: String, leaseSeconds: Double, logger: Logger
+    ) {
         self.store = store
         self.runner = runner
         self.signal = signal
@@ -46,7 +48,9 @@ public struct WorkerService: Service {
     private func work(owner: String, stopping: StopFlag) async {
         while !Task.isCancelled && !stopping.value.load(ordering: .relaxed) {
             do {
-                if let task = try await store.claimTask(owner: owner, now: runner.service.now(), leaseSeconds: leaseSeconds, limits: runner.service.limits) {
+                if let task = try await store.claimTask(
+                    owner: owner, now: runner.service.now(), leaseSeconds: leaseSeconds, limits: runner.service.limits)
+                {
                     await runner.run(task, owner: owner)
                     continue
                 }

@@ -126,7 +126,9 @@ enum PostgresMigrations {
                 logger: logger
             )
             var applied: Set<Int> = []
-            for try await version in try await connection.query("SELECT version FROM journeyman_migrations", logger: logger).decode(Int.self) {
+            for try await version in try await connection.query("SELECT version FROM journeyman_migrations", logger: logger).decode(
+                Int.self)
+            {
                 applied.insert(version)
             }
             for migration in all where !applied.contains(migration.version) {

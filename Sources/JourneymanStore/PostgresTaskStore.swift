@@ -174,9 +174,10 @@ public final class PostgresTaskStore: TaskStore {
             }
             let (credits, ownLimit) = try application.decode((Int, Int?).self)
             if let limit = ownLimit ?? limits.maxPendingPerApplication {
-                let pending = try await self.rows(
-                    "SELECT COUNT(*) FROM tasks WHERE application_id = \(task.applicationID) AND state = 'pending'", on: connection
-                ).first?.decode(Int.self) ?? 0
+                let pending =
+                    try await self.rows(
+                        "SELECT COUNT(*) FROM tasks WHERE application_id = \(task.applicationID) AND state = 'pending'", on: connection
+                    ).first?.decode(Int.self) ?? 0
                 if pending >= limit { throw StoreError.queueFull(limit: limit) }
             }
             if task.cost > 0 {
@@ -283,18 +284,20 @@ public final class PostgresTaskStore: TaskStore {
     /// Whether the candidate's application is still under its running limit once other instances' claims of the
     /// same application have committed: its row lock makes those claims take turns (only when a limit applies).
     private func mayRun(_ candidate: TaskRow, now: Double, limits: TaskLimits, on connection: PostgresConnection) async throws -> Bool {
-        let own = try await rows(
-            "SELECT max_running FROM applications WHERE id = \(candidate.applicationID)", on: connection
-        ).first?.decode(Int?.self) ?? nil
+        let own =
+            try await rows(
+                "SELECT max_running FROM applications WHERE id = \(candidate.applicationID)", on: connection
+            ).first?.decode(Int?.self) ?? nil
         guard let limit = own ?? limits.maxRunningPerApplication else { return true }
         try await connection.query("SELECT 1 FROM applications WHERE id = \(candidate.applicationID) FOR UPDATE", logger: logger)
-        let running = try await rows(
-            """
-            SELECT COUNT(*) FROM tasks
-            WHERE application_id = \(candidate.applicationID) AND state = 'running' AND lease_expires_at >= \(now)
-            """,
-            on: connection
-        ).first?.decode(Int.self) ?? 0
+        let running =
+            try await rows(
+                """
+                SELECT COUNT(*) FROM tasks
+                WHERE application_id = \(candidate.applicationID) AND state = 'running' AND lease_expires_at >= \(now)
+                """,
+                on: connection
+            ).first?.decode(Int.self) ?? 0
         return running < limit
     }
 

@@ -172,7 +172,8 @@ public final class SQLiteTaskStore: TaskStore {
             for row in rows {
                 let id: String = row["application_id"]
                 let state: String = row["state"]
-                usage[id, default: ApplicationUsage(applicationID: id, tasksByState: [:], creditsSpent: 0)].tasksByState[state] = row["count"]
+                usage[id, default: ApplicationUsage(applicationID: id, tasksByState: [:], creditsSpent: 0)].tasksByState[state] =
+                    row["count"]
                 if state != "failed" && state != "cancelled" {
                     usage[id]?.creditsSpent += row["cost"] as Int
                 }
@@ -235,9 +236,11 @@ public final class SQLiteTaskStore: TaskStore {
         try await pool.write { db in
             let ownLimit = try Int.fetchOne(db, sql: "SELECT max_pending FROM applications WHERE id = ?", arguments: [task.applicationID])
             if let limit = ownLimit ?? limits.maxPendingPerApplication {
-                let pending = try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM tasks WHERE application_id = ? AND state = 'pending'", arguments: [task.applicationID]
-                ) ?? 0
+                let pending =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM tasks WHERE application_id = ? AND state = 'pending'",
+                        arguments: [task.applicationID]
+                    ) ?? 0
                 if pending >= limit { throw StoreError.queueFull(limit: limit) }
             }
             if task.cost > 0 {
@@ -246,7 +249,10 @@ public final class SQLiteTaskStore: TaskStore {
                     arguments: [task.cost, task.applicationID, task.cost]
                 )
                 if db.changesCount == 0 {
-                    guard let balance = try Int.fetchOne(db, sql: "SELECT credits FROM applications WHERE id = ?", arguments: [task.applicationID]) else {
+                    guard
+                        let balance = try Int.fetchOne(
+                            db, sql: "SELECT credits FROM applications WHERE id = ?", arguments: [task.applicationID])
+                    else {
                         throw StoreError.unknownApplication(task.applicationID)
                     }
                     throw StoreError.insufficientCredits(balance: balance, cost: task.cost)
@@ -389,7 +395,8 @@ public final class SQLiteTaskStore: TaskStore {
             }
             if outcome.state != .succeeded {
                 try db.execute(
-                    sql: "UPDATE applications SET credits = credits + (SELECT cost FROM tasks WHERE id = ?) WHERE id = (SELECT application_id FROM tasks WHERE id = ?)",
+                    sql:
+                        "UPDATE applications SET credits = credits + (SELECT cost FROM tasks WHERE id = ?) WHERE id = (SELECT application_id FROM tasks WHERE id = ?)",
                     arguments: [id, id]
                 )
             }
@@ -400,7 +407,8 @@ public final class SQLiteTaskStore: TaskStore {
     public func releaseTasks(owner: String) async throws -> Int {
         try await pool.write { db in
             try db.execute(
-                sql: "UPDATE tasks SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running' AND lease_owner = ?",
+                sql:
+                    "UPDATE tasks SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running' AND lease_owner = ?",
                 arguments: [owner]
             )
             return db.changesCount
@@ -416,7 +424,8 @@ public final class SQLiteTaskStore: TaskStore {
     // MARK: Webhook outbox
 
     private static func enqueue(_ delivery: WebhookDelivery, db: Database) throws {
-        let sequence = (try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM deliveries WHERE task_id = ?", arguments: [delivery.taskID]) ?? 0) + 1
+        let sequence =
+            (try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM deliveries WHERE task_id = ?", arguments: [delivery.taskID]) ?? 0) + 1
         try db.execute(
             sql: """
                 INSERT INTO deliveries (id, task_id, application_id, url, body, kind, sequence, state, attempts, next_attempt_at, created_at)
@@ -486,7 +495,9 @@ public final class SQLiteTaskStore: TaskStore {
                 ).map(Self.delivery)
             }
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM (SELECT * FROM deliveries ORDER BY created_at DESC, sequence DESC LIMIT ?) ORDER BY created_at, sequence",
+                db,
+                sql:
+                    "SELECT * FROM (SELECT * FROM deliveries ORDER BY created_at DESC, sequence DESC LIMIT ?) ORDER BY created_at, sequence",
                 arguments: [limit]
             ).map(Self.delivery)
         }

@@ -70,7 +70,8 @@ struct Figures {
 }
 
 /// Runs `operation` `count` times with `clients` at once; answers the figures.
-func measure(_ label: String, count: Int, clients: Int, _ operation: @escaping @Sendable (Int) async throws -> Void) async throws -> Figures {
+func measure(_ label: String, count: Int, clients: Int, _ operation: @escaping @Sendable (Int) async throws -> Void) async throws -> Figures
+{
     let started = ContinuousClock.now
     let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
         for client in 0..<clients {
@@ -131,7 +132,8 @@ func post(port: Int, token: String, path: String, body: String) async throws -> 
 }
 
 /// Starts a server over the store `configure` picks, makes 100 finished tasks, measures, and stops the server.
-func benchmark(storeName: String, requests: Int, concurrency: Int, configure: (inout ServerConfiguration) -> Void) async throws -> [Figures] {
+func benchmark(storeName: String, requests: Int, concurrency: Int, configure: (inout ServerConfiguration) -> Void) async throws -> [Figures]
+{
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-bench-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: directory) }
     var configuration = ServerConfiguration(host: "127.0.0.1", port: try freePort(), dataDirectory: directory, workers: 2)
@@ -155,7 +157,9 @@ func benchmark(storeName: String, requests: Int, concurrency: Int, configure: (i
         do {
             // Wait until it listens.
             for _ in 0..<200 {
-                if (try? await post(port: port, token: token, path: "/midjourney/tasks", body: #"{"action":"retrieve_batch"}"#)) != nil { break }
+                if (try? await post(port: port, token: token, path: "/midjourney/tasks", body: #"{"action":"retrieve_batch"}"#)) != nil {
+                    break
+                }
                 try await Task.sleep(for: .milliseconds(50))
             }
             var ids: [String] = []
@@ -163,7 +167,10 @@ func benchmark(storeName: String, requests: Int, concurrency: Int, configure: (i
                 let body = try await post(
                     port: port, token: token, path: "/midjourney/imagine", body: #"{"prompt":"bench \#(index) --ar 4:1","async":true}"#
                 )
-                guard let id = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])?["task_id"] as? String else {
+                guard
+                    let id = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])?["task_id"]
+                        as? String
+                else {
                     throw BenchmarkFailure("imagine answered \(String(buffer: body))")
                 }
                 ids.append(id)
@@ -183,7 +190,8 @@ func benchmark(storeName: String, requests: Int, concurrency: Int, configure: (i
             results.append(
                 try await measure("\(storeName): HTTP retrieve, \(concurrency) clients", count: requests, clients: concurrency) { index in
                     _ = try await post(
-                        port: port, token: token, path: "/midjourney/tasks", body: #"{"action":"retrieve","id":"\#(allIDs[index % allIDs.count])"}"#
+                        port: port, token: token, path: "/midjourney/tasks",
+                        body: #"{"action":"retrieve","id":"\#(allIDs[index % allIDs.count])"}"#
                     )
                 }
             )

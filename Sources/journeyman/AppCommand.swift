@@ -57,11 +57,15 @@ struct AppCommand: AsyncParsableCommand {
             let usage = try await store.usage().first { $0.applicationID == found.id }
             print("application:    \(found.id) (\(found.name))")
             print("credits:        \(found.credits) (spent \(usage?.creditsSpent ?? 0))")
-            print("limits:         running \(found.maxRunning.map(String.init) ?? "server default"), waiting \(found.maxPending.map(String.init) ?? "server default")")
+            print(
+                "limits:         running \(found.maxRunning.map(String.init) ?? "server default"), waiting \(found.maxPending.map(String.init) ?? "server default")"
+            )
             print("webhook secret: \(found.webhookSecret)")
             for credential in try await store.credentials() where credential.applicationID == found.id {
                 let rate = credential.ratePerSecond.map { "\($0)/s burst \(credential.rateBurst ?? 0)" } ?? "server default"
-                print("credential:     \(credential.id) \(credential.name) [\(credential.scopes.map(\.rawValue).sorted().joined(separator: ","))] rate \(rate)\(credential.revoked ? " revoked" : "")")
+                print(
+                    "credential:     \(credential.id) \(credential.name) [\(credential.scopes.map(\.rawValue).sorted().joined(separator: ","))] rate \(rate)\(credential.revoked ? " revoked" : "")"
+                )
             }
         }
     }
@@ -108,7 +112,9 @@ struct AppCommand: AsyncParsableCommand {
             guard try await store.openStore().setLimits(applicationID: application, maxRunning: maxRunning, maxPending: maxPending) else {
                 throw ValidationError("there is no application \(application)")
             }
-            print("limits: running \(maxRunning.map(String.init) ?? "server default"), waiting \(maxPending.map(String.init) ?? "server default")")
+            print(
+                "limits: running \(maxRunning.map(String.init) ?? "server default"), waiting \(maxPending.map(String.init) ?? "server default")"
+            )
         }
     }
 

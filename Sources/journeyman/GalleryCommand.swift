@@ -40,6 +40,8 @@ struct GalleryCommand: AsyncParsableCommand {
         let url = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(bytes).write(to: url)
-        print("wrote \(output): \(sheet.width)×\(sheet.height), \(bytes.count) bytes, in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        print(
+            "wrote \(output): \(sheet.width)×\(sheet.height), \(bytes.count) bytes, in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+        )
     }
 }

@@ -72,7 +72,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Tasks of one application that may wait; more are refused with 429. 0 means no limit. (default: 1000)")
     var appMaxPending: Int = 1000
 
-    @Option(help: "A file of words (one a line) that a prompt may not contain: such prompts get 403 forbidden. (env: JOURNEYMAN_MODERATION_WORDS)")
+    @Option(
+        help:
+            "A file of words (one a line) that a prompt may not contain: such prompts get 403 forbidden. (env: JOURNEYMAN_MODERATION_WORDS)"
+    )
     var moderationWords: String?
 
     @Flag(help: "Let describe fetches and webhooks reach loopback, private and link-local addresses (for development and tests).")
@@ -91,7 +94,10 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var databaseURL: String?
 
-    @Option(help: "Keep images in this directory (shared by every instance) instead of the database or the data directory. (env: JOURNEYMAN_BLOB_DIR)")
+    @Option(
+        help:
+            "Keep images in this directory (shared by every instance) instead of the database or the data directory. (env: JOURNEYMAN_BLOB_DIR)"
+    )
     var blobDir: String?
 
     func run() async throws {
@@ -103,7 +109,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.publicURL = publicURL ?? environment["JOURNEYMAN_PUBLIC_URL"]
         configuration.workers = try workers ?? Self.integer(environment, "JOURNEYMAN_WORKERS") ?? configuration.workers
         configuration.freeCredits = try freeCredits ?? Self.integer(environment, "JOURNEYMAN_FREE_CREDITS") ?? configuration.freeCredits
-        configuration.maxBodyBytes = try maxBodyBytes ?? Self.integer(environment, "JOURNEYMAN_MAX_BODY_BYTES") ?? configuration.maxBodyBytes
+        configuration.maxBodyBytes =
+            try maxBodyBytes ?? Self.integer(environment, "JOURNEYMAN_MAX_BODY_BYTES") ?? configuration.maxBodyBytes
         let levelName = logLevel ?? environment["JOURNEYMAN_LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -117,7 +124,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--webhook-attempts must be at least 1, --webhook-backoff and --webhook-timeout above 0")
         }
         guard rateLimit > 0, rateBurst >= 1, appMaxRunning >= 0, appMaxPending >= 0, maxDescribeBytes >= 1024 else {
-            throw ValidationError("--rate-limit must be above 0, --rate-burst at least 1, --app-max-* 0 or more, --max-describe-bytes at least 1024")
+            throw ValidationError(
+                "--rate-limit must be above 0, --rate-burst at least 1, --app-max-* 0 or more, --max-describe-bytes at least 1024")
         }
         configuration.rateLimit = RatePolicy(perSecond: rateLimit, burst: rateBurst)
         configuration.taskLimits = TaskLimits(
@@ -162,14 +170,14 @@ struct ServeCommand: AsyncParsableCommand {
                 Data(
                     """
 
-                  Created the application "default" with \(configuration.freeCredits) credits. Its token (shown only this once):
+                      Created the application "default" with \(configuration.freeCredits) credits. Its token (shown only this once):
 
-                      \(token)
+                          \(token)
 
-                  Try:  export TOKEN=\(token)
+                      Try:  export TOKEN=\(token)
 
 
-                """.utf8
+                    """.utf8
                 )
             )
         }

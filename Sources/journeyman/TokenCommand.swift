@@ -17,7 +17,10 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "Data directory of the server. (env: JOURNEYMAN_DATA, default: ./journeyman-data)")
         var data: String?
 
-        @Option(help: "The servers' PostgreSQL database instead of the data directory: postgres://user:password@host:5432/database. (env: JOURNEYMAN_DATABASE_URL)")
+        @Option(
+            help:
+                "The servers' PostgreSQL database instead of the data directory: postgres://user:password@host:5432/database. (env: JOURNEYMAN_DATABASE_URL)"
+        )
         var databaseURL: String?
 
         /// The one place commands open the store: PostgreSQL when a database URL is given, else the data directory's SQLite file.

@@ -83,9 +83,10 @@ struct GeometryTests {
     }
 
     @Test func gridResultsOfferUpscalesVariationsAndReroll() {
-        #expect(ImagineAction.generate.followUps.map(\.rawValue) == [
-            "upscale1", "upscale2", "upscale3", "upscale4", "reroll", "variation1", "variation2", "variation3", "variation4",
-        ])
+        #expect(
+            ImagineAction.generate.followUps.map(\.rawValue) == [
+                "upscale1", "upscale2", "upscale3", "upscale4", "reroll", "variation1", "variation2", "variation3", "variation4",
+            ])
         #expect(ImagineAction.upscale2.followUps.contains(.panLeft))
         #expect(ImagineAction.upscale4x.followUps.isEmpty)
         #expect(ImagineAction.zoomOut2x.producesGrid)

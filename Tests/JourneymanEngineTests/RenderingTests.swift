@@ -27,9 +27,11 @@ struct RenderingTests {
         #expect(TestSupport.difference(a.image, b.image) > 5)
     }
 
-    @Test("grids have the sizes ImageGeometry prescribes", arguments: [
-        AspectRatio(width: 1, height: 1), AspectRatio(width: 16, height: 9), AspectRatio(width: 2, height: 3),
-    ])
+    @Test(
+        "grids have the sizes ImageGeometry prescribes",
+        arguments: [
+            AspectRatio(width: 1, height: 1), AspectRatio(width: 16, height: 9), AspectRatio(width: 2, height: 3),
+        ])
     func gridSizesFollowTheAspectRatio(aspect: AspectRatio) async throws {
         let result = try await TestSupport.render(.generate, "a calm sea", aspect: aspect)
         let expected = ImageGeometry.gridSize(for: aspect)
@@ -104,9 +106,11 @@ struct RenderingTests {
         }
     }
 
-    @Test("pans grow the canvas by half and keep the original pixels exactly", arguments: [
-        ImagineAction.panLeft, .panRight, .panUp, .panDown,
-    ])
+    @Test(
+        "pans grow the canvas by half and keep the original pixels exactly",
+        arguments: [
+            ImagineAction.panLeft, .panRight, .panUp, .panDown,
+        ])
     func panKeepsTheOriginalPixels(action: ImagineAction) async throws {
         let prompt = "a forest by a river"
         let grid = try await TestSupport.render(.generate, prompt, aspect: AspectRatio(width: 1, height: 2))
@@ -138,8 +142,9 @@ struct RenderingTests {
         for n in 1...4 {
             let tile = result.image.quadrant(n)
             #expect(tile.cropped(x: 0, y: 0, width: w, height: h / 4) == single.image.cropped(x: 0, y: 0, width: w, height: h / 4))
-            #expect(tile.cropped(x: 0, y: h / 2, width: w, height: h - h / 2)
-                == single.image.cropped(x: 0, y: h / 2, width: w, height: h - h / 2))
+            #expect(
+                tile.cropped(x: 0, y: h / 2, width: w, height: h - h / 2)
+                    == single.image.cropped(x: 0, y: h / 2, width: w, height: h - h / 2))
             let inside = tile.cropped(x: 0, y: h / 4, width: w, height: h / 4)
             #expect(TestSupport.difference(inside, single.image.cropped(x: 0, y: h / 4, width: w, height: h / 4)) > 1)
         }

@@ -6,8 +6,10 @@ import Testing
 @Suite("Subjects")
 struct SubjectTests {
     /// Share of pixels in a rectangle (fractions of the image) that satisfy `test` on (r, g, b) in 0–1.
-    private static func share(_ image: RGBAImage, x: ClosedRange<Double>, y: ClosedRange<Double>,
-                              _ test: (Double, Double, Double) -> Bool) -> Double {
+    private static func share(
+        _ image: RGBAImage, x: ClosedRange<Double>, y: ClosedRange<Double>,
+        _ test: (Double, Double, Double) -> Bool
+    ) -> Double {
         let x0 = Int(x.lowerBound * Double(image.width)), x1 = Int(x.upperBound * Double(image.width))
         let y0 = Int(y.lowerBound * Double(image.height)), y1 = Int(y.upperBound * Double(image.height))
         var hits = 0
@@ -56,8 +58,10 @@ struct SubjectTests {
     func castleAddsStructure() async throws {
         let prompt = "a castle on a hill at night"
         let with = try await TestSupport.render(.generate, prompt, aspect: AspectRatio(width: 1, height: 1)).image.quadrant(1)
-        let without = try await TestSupport.render(.generate, prompt, aspect: AspectRatio(width: 1, height: 1),
-                                                    exclusions: ["castle"]).image.quadrant(1)
+        let without = try await TestSupport.render(
+            .generate, prompt, aspect: AspectRatio(width: 1, height: 1),
+            exclusions: ["castle"]
+        ).image.quadrant(1)
         let lamplight: (Double, Double, Double) -> Bool = { r, g, b in r > 0.6 && g > 0.4 && b < 0.8 * r && r - b > 0.2 }
         #expect(Self.share(with, x: 0...1, y: 0.3...1, lamplight) > 0.001)
         #expect(Self.share(without, x: 0...1, y: 0.3...1, lamplight) < 0.0002)
@@ -68,7 +72,8 @@ struct SubjectTests {
     func tropicalBeachHasSandAndPalms() async throws {
         let square = AspectRatio(width: 1, height: 1)
         let beach = try await TestSupport.render(.generate, "a tropical beach at noon", aspect: square).image.quadrant(1)
-        let bare = try await TestSupport.render(.generate, "a tropical beach at noon", aspect: square, exclusions: ["palm"]).image.quadrant(1)
+        let bare = try await TestSupport.render(.generate, "a tropical beach at noon", aspect: square, exclusions: ["palm"]).image.quadrant(
+            1)
         #expect(Self.share(bare, x: 0...1, y: 0.9...1, Self.isWarm) > 0.5)
         let dark: (Double, Double, Double) -> Bool = { r, g, b in 0.3 * r + 0.59 * g + 0.11 * b < 0.2 }
         #expect(Self.share(beach, x: 0...1, y: 0...0.6, dark) > Self.share(bare, x: 0...1, y: 0...0.6, dark) + 0.03)
@@ -76,7 +81,8 @@ struct SubjectTests {
 
     @Test("a village is made of small houses, not a skyline of towers")
     func villageIsNotACity() async throws {
-        let village = try await TestSupport.render(.generate, "a village at dusk", aspect: AspectRatio(width: 1, height: 1)).image.quadrant(1)
+        let village = try await TestSupport.render(.generate, "a village at dusk", aspect: AspectRatio(width: 1, height: 1)).image.quadrant(
+            1)
         let city = try await TestSupport.render(.generate, "a city at dusk", aspect: AspectRatio(width: 1, height: 1)).image.quadrant(1)
         // Towers fill the band above the horizon with dark masses; the village leaves it to the sky and hills.
         let dark: (Double, Double, Double) -> Bool = { r, g, b in 0.3 * r + 0.59 * g + 0.11 * b < 0.12 }

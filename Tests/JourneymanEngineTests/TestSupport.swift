@@ -16,8 +16,9 @@ enum TestSupport {
         let prompt = ParsedPrompt(text: text, aspect: aspect, exclusions: exclusions)
         var renderSource: RenderSource?
         if let source {
-            renderSource = RenderSource(image: source.image, prompt: ParsedPrompt(text: sourceText ?? text, aspect: aspect),
-                                        seed: seed, lineage: source.lineage)
+            renderSource = RenderSource(
+                image: source.image, prompt: ParsedPrompt(text: sourceText ?? text, aspect: aspect),
+                seed: seed, lineage: source.lineage)
         }
         return try await LocalEngine().render(
             RenderJob(action: action, prompt: prompt, seed: seed, source: renderSource, mask: mask), progress: progress)
@@ -43,7 +44,13 @@ enum TestSupport {
             let delta = maxC - minC
             guard maxC > 0.15, delta / maxC > minSaturation else { continue }
             var h: Double
-            if maxC == r { h = 60 * ((g - b) / delta) } else if maxC == g { h = 60 * ((b - r) / delta + 2) } else { h = 60 * ((r - g) / delta + 4) }
+            if maxC == r {
+                h = 60 * ((g - b) / delta)
+            } else if maxC == g {
+                h = 60 * ((b - r) / delta + 2)
+            } else {
+                h = 60 * ((r - g) / delta + 4)
+            }
             if h < 0 { h += 360 }
             let inside = lo <= hi ? (h >= lo && h < hi) : (h >= lo || h < hi)
             if inside { count += 1 }

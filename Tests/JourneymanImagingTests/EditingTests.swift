@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JourneymanImaging
 
 @Test func croppedCopiesExactlyThatRectangle() {

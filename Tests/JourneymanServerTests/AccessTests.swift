@@ -28,23 +28,31 @@ struct AccessTests {
                 #expect(foreign.status == .ok)
                 #expect(String(buffer: foreign.body) == "{}")
             }
-            for body in [#"{"action":"retrieve_batch","ids":["\#(id)"]}"#, #"{"action":"retrieve_batch","trace_ids":["\#(traceID)"]}"#, #"{"action":"retrieve_batch"}"#] {
+            for body in [
+                #"{"action":"retrieve_batch","ids":["\#(id)"]}"#, #"{"action":"retrieve_batch","trace_ids":["\#(traceID)"]}"#,
+                #"{"action":"retrieve_batch"}"#,
+            ] {
                 #expect(try await api.post("/midjourney/tasks", body, token: intruder).object.int("count") == 0)
             }
             // Refusals read the same whether the task is another's or does not exist at all.
-            let foreignUpscale = try await api.post("/midjourney/imagine", #"{"action":"upscale1","image_id":"\#(imageID)"}"#, token: intruder)
-            let unknownUpscale = try await api.post("/midjourney/imagine", #"{"action":"upscale1","image_id":"1000000000000000001"}"#, token: intruder)
+            let foreignUpscale = try await api.post(
+                "/midjourney/imagine", #"{"action":"upscale1","image_id":"\#(imageID)"}"#, token: intruder)
+            let unknownUpscale = try await api.post(
+                "/midjourney/imagine", #"{"action":"upscale1","image_id":"1000000000000000001"}"#, token: intruder)
             #expect(foreignUpscale.status == .badRequest)
-            #expect(foreignUpscale.object["error"]?.objectValue?.string("message")?.replacingOccurrences(of: imageID, with: "X")
-                == unknownUpscale.object["error"]?.objectValue?.string("message")?.replacingOccurrences(of: "1000000000000000001", with: "X"))
+            #expect(
+                foreignUpscale.object["error"]?.objectValue?.string("message")?.replacingOccurrences(of: imageID, with: "X")
+                    == unknownUpscale.object["error"]?.objectValue?.string("message")?.replacingOccurrences(
+                        of: "1000000000000000001", with: "X"))
             let foreignSeed = try await api.post("/midjourney/seed", #"{"image_id":"\#(imageID)"}"#, token: intruder)
             #expect(foreignSeed.status == .badRequest)
             #expect(try await api.post("/midjourney/seed", #"{"image_id":"\#(imageID)"}"#).object == ["seed": "5"])
             let foreignCancel = try await api.post("/midjourney/tasks", #"{"action":"cancel","id":"\#(id)"}"#, token: intruder)
             let unknownCancel = try await api.post("/midjourney/tasks", #"{"action":"cancel","id":"\#(unknownID)"}"#, token: intruder)
             #expect(foreignCancel.status == .badRequest)
-            #expect(foreignCancel.object["error"]?.objectValue?.string("message")?.replacingOccurrences(of: id, with: "X")
-                == unknownCancel.object["error"]?.objectValue?.string("message")?.replacingOccurrences(of: unknownID, with: "X"))
+            #expect(
+                foreignCancel.object["error"]?.objectValue?.string("message")?.replacingOccurrences(of: id, with: "X")
+                    == unknownCancel.object["error"]?.objectValue?.string("message")?.replacingOccurrences(of: unknownID, with: "X"))
             let events = try await api.raw(
                 "/midjourney/tasks/\(id)/events", method: .get, headers: [.authorization: "Bearer \(intruder)"]
             )
@@ -109,9 +117,11 @@ struct AccessTests {
             #expect(refused.object["error"]?.objectValue?.string("message")?.contains("queue limit") == true)
             #expect(try await api.retrieve(first)["hold"] == .bool(true))
             let store = server.server.store
-            let claimed = try await store.claimTask(owner: "w", now: Date().timeIntervalSince1970, leaseSeconds: 30, limits: server.server.service.limits)
+            let claimed = try await store.claimTask(
+                owner: "w", now: Date().timeIntervalSince1970, leaseSeconds: 30, limits: server.server.service.limits)
             #expect(claimed?.id == first)
-            let blocked = try await store.claimTask(owner: "w2", now: Date().timeIntervalSince1970, leaseSeconds: 30, limits: server.server.service.limits)
+            let blocked = try await store.claimTask(
+                owner: "w2", now: Date().timeIntervalSince1970, leaseSeconds: 30, limits: server.server.service.limits)
             #expect(blocked == nil, "the second task waits while the first runs")
         }
     }
@@ -171,7 +181,10 @@ struct AccessTests {
     }
 
     @Test func publicAndNonPublicAddressesAreToldApart() {
-        for address in ["127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.0.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "fe80::1", "fd00:ec2::254", "::ffff:10.0.0.1", "::"] {
+        for address in [
+            "127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.0.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "fe80::1",
+            "fd00:ec2::254", "::ffff:10.0.0.1", "::",
+        ] {
             #expect(!OutboundGuard.isPublic(address), "\(address)")
         }
         for address in ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8"] {
@@ -186,7 +199,9 @@ struct AccessTests {
         let router = Router()
         router.get("/hop/:n") { _, context -> Response in
             let n = Int(context.parameters.get("n") ?? "0") ?? 0
-            if n == 0 { return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: png))) }
+            if n == 0 {
+                return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
+            }
             return Response(status: .found, headers: [.location: "/hop/\(n - 1)"])
         }
         let fixture = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))

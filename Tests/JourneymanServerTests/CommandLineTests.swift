@@ -36,7 +36,10 @@ func runJourneyman(_ arguments: [String]) throws -> String {
     let errorData = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-        throw CommandLineFailure(message: "journeyman \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: errorData, as: UTF8.self))")
+        throw CommandLineFailure(
+            message:
+                "journeyman \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: errorData, as: UTF8.self))"
+        )
     }
     return String(decoding: data, as: UTF8.self)
 }
@@ -46,7 +49,9 @@ struct CommandLineTests {
     @Test func aTokenCreatedByTheCommandWorksAgainstARunningServer() async throws {
         let server = try await TestServer.make(workers: 0)
         try await server.testLive { api in
-            let output = try runJourneyman(["token", "create", "--name", "cli-made", "--scopes", "tasks", "--credits", "5", "--data", server.dataDirectory])
+            let output = try runJourneyman([
+                "token", "create", "--name", "cli-made", "--scopes", "tasks", "--credits", "5", "--data", server.dataDirectory,
+            ])
             let token = try #require(output.split(separator: "\n").last.map(String.init))
             #expect(token.hasPrefix("jm_"))
             let reply = try await api.post("/midjourney/tasks", #"{"action":"retrieve_batch"}"#, token: token)
@@ -67,7 +72,9 @@ struct CommandLineTests {
     }
 
     @Test func everyCommandExplainsItselfWithHelp() throws {
-        for command in [["--help"], ["serve", "--help"], ["token", "create", "--help"], ["token", "list", "--help"], ["gallery", "--help"]] {
+        for command in [
+            ["--help"], ["serve", "--help"], ["token", "create", "--help"], ["token", "list", "--help"], ["gallery", "--help"],
+        ] {
             let help = try runJourneyman(command)
             #expect(help.contains("USAGE"), "\(command) prints usage")
         }

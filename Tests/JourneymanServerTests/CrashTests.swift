@@ -33,7 +33,8 @@ final class ServeProcess {
             if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)), response.status == .ok { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw CommandLineFailure(message: "journeyman serve did not become healthy: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        throw CommandLineFailure(
+            message: "journeyman serve did not become healthy: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     }
 
     func kill9() {
@@ -77,7 +78,10 @@ struct CrashTests {
         let created = try runJourneyman(["token", "create", "--name", "crash", "--credits", "10000", "--data", data])
         let token = try #require(created.split(separator: "\n").last.map(String.init))
         let receiver = WebhookReceiver(failFirst: 3)
-        let options = ["--allow-private-network", "--rate-limit", "1000", "--workers", "2", "--lease-seconds", "3", "--webhook-backoff", "0.2", "--webhook-timeout", "2"]
+        let options = [
+            "--allow-private-network", "--rate-limit", "1000", "--workers", "2", "--lease-seconds", "3", "--webhook-backoff", "0.2",
+            "--webhook-timeout", "2",
+        ]
         let taskCount = 200
 
         try await receiver.application().test(.live) { hook in
@@ -119,7 +123,8 @@ struct CrashTests {
                         #expect(items.count == min(100, ids.count - chunk), "every task is still there")
                     }
                 }
-                let callbacks = Set(receiver.accepted.compactMap { try? JSONValue.parse(Array($0.body.utf8)).objectValue?.string("task_id") })
+                let callbacks = Set(
+                    receiver.accepted.compactMap { try? JSONValue.parse(Array($0.body.utf8)).objectValue?.string("task_id") })
                 if unfinished == 0 && callbacks.count == ids.count { break }
                 try await Task.sleep(for: .milliseconds(250))
             }

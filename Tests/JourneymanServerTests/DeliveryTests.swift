@@ -94,9 +94,13 @@ struct DeliveryTests {
                 }
                 let accepted = receiver.accepted
                 let finishedBodies = accepted.filter { $0.body.contains(#""raw_image_url""#) }
-                #expect(Set(finishedBodies.compactMap { try? JSONValue.parse(Array($0.body.utf8)).objectValue?.string("task_id") }) == Set(ids))
+                #expect(
+                    Set(finishedBodies.compactMap { try? JSONValue.parse(Array($0.body.utf8)).objectValue?.string("task_id") }) == Set(ids))
                 for delivery in receiver.all {
-                    #expect(WebhookSigner.verify(secret: secret, id: delivery.id, timestamp: delivery.timestamp, body: delivery.body, header: delivery.signature))
+                    #expect(
+                        WebhookSigner.verify(
+                            secret: secret, id: delivery.id, timestamp: delivery.timestamp, body: delivery.body, header: delivery.signature)
+                    )
                 }
                 // Every refused attempt was retried with the same webhook-id, and each id was accepted exactly once.
                 let refusedIDs = Set(receiver.all.filter { !$0.accepted }.map(\.id))
@@ -105,7 +109,9 @@ struct DeliveryTests {
                 #expect(Set(acceptedIDs).count == acceptedIDs.count)
 
                 // The first task's progress deliveries came in growing order, before its finished body.
-                let firstTask = accepted.filter { $0.body.contains(ids[0]) }.compactMap { try? JSONValue.parse(Array($0.body.utf8)).objectValue }
+                let firstTask = accepted.filter { $0.body.contains(ids[0]) }.compactMap {
+                    try? JSONValue.parse(Array($0.body.utf8)).objectValue
+                }
                 let progress = firstTask.compactMap { $0.int("progress") }
                 #expect(progress.count >= 2)
                 #expect(progress == progress.sorted())

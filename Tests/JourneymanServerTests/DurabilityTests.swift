@@ -23,7 +23,8 @@ struct DurabilityTests {
         let first = try await TestServer.make(workers: 0)
         let id = try await first.test { api in try await api.submit(#"{"prompt":"an orphan --ar 4:1"}"#) }
         // A worker that died mid-task: it claimed the task with a short lease and never came back.
-        let claimed = try await first.server.store.claimTask(owner: "dead-worker", now: Date().timeIntervalSince1970 - 60, leaseSeconds: 1, limits: .none)
+        let claimed = try await first.server.store.claimTask(
+            owner: "dead-worker", now: Date().timeIntervalSince1970 - 60, leaseSeconds: 1, limits: .none)
         #expect(claimed?.id == id)
 
         let second = try await TestServer.make(workers: 1, dataDirectory: first.dataDirectory)

@@ -35,20 +35,30 @@ struct ErrorEnvelopeTests {
                 try await api.post("/midjourney/imagine", #"{"action":"upscale1","image_id":"1259525319472185344"}"#),
                 status: .badRequest, code: "bad_request"
             )
-            expectEnvelope(try await api.post("/midjourney/describe", #"{"image_url":"ftp://x/y.png"}"#), status: .badRequest, code: "bad_request")
+            expectEnvelope(
+                try await api.post("/midjourney/describe", #"{"image_url":"ftp://x/y.png"}"#), status: .badRequest, code: "bad_request")
             expectEnvelope(try await api.post("/midjourney/tasks", #"{"action":"retrieve"}"#), status: .badRequest, code: "bad_request")
-            expectEnvelope(try await api.post("/midjourney/tasks", #"{"action":"retrieve_batch","limit":101}"#), status: .badRequest, code: "bad_request")
-            expectEnvelope(try await api.post("/midjourney/tasks", #"{"action":"retrieve_batch","offset":-1}"#), status: .badRequest, code: "bad_request")
+            expectEnvelope(
+                try await api.post("/midjourney/tasks", #"{"action":"retrieve_batch","limit":101}"#), status: .badRequest,
+                code: "bad_request")
+            expectEnvelope(
+                try await api.post("/midjourney/tasks", #"{"action":"retrieve_batch","offset":-1}"#), status: .badRequest,
+                code: "bad_request")
             let ids = (0...100).map { "\"\($0)\"" }.joined(separator: ",")
-            expectEnvelope(try await api.post("/midjourney/tasks", #"{"action":"retrieve_batch","ids":[\#(ids)]}"#), status: .badRequest, code: "bad_request")
+            expectEnvelope(
+                try await api.post("/midjourney/tasks", #"{"action":"retrieve_batch","ids":[\#(ids)]}"#), status: .badRequest,
+                code: "bad_request")
         }
     }
 
     @Test func unknownActionsAndUnprovidedEndpointsAreNotImplemented() async throws {
         let server = try await TestServer.make(workers: 0)
         try await server.test { api in
-            expectEnvelope(try await api.post("/midjourney/imagine", #"{"action":"blend","prompt":"x"}"#), status: .badRequest, code: "api_not_implemented")
-            expectEnvelope(try await api.post("/midjourney/tasks", #"{"action":"delete","id":"x"}"#), status: .badRequest, code: "api_not_implemented")
+            expectEnvelope(
+                try await api.post("/midjourney/imagine", #"{"action":"blend","prompt":"x"}"#), status: .badRequest,
+                code: "api_not_implemented")
+            expectEnvelope(
+                try await api.post("/midjourney/tasks", #"{"action":"delete","id":"x"}"#), status: .badRequest, code: "api_not_implemented")
             expectEnvelope(try await api.post("/midjourney/videos", #"{"prompt":"x"}"#), status: .badRequest, code: "api_not_implemented")
         }
     }
@@ -60,7 +70,8 @@ struct ErrorEnvelopeTests {
                 "/midjourney/tasks", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: #"{"id":"x"}"#)
             )
             expectEnvelope(missing, status: .unauthorized, code: "invalid_token")
-            expectEnvelope(try await api.post("/midjourney/tasks", #"{"id":"x"}"#, token: "jm_wrong"), status: .unauthorized, code: "invalid_token")
+            expectEnvelope(
+                try await api.post("/midjourney/tasks", #"{"id":"x"}"#, token: "jm_wrong"), status: .unauthorized, code: "invalid_token")
             let bare = try await api.raw(
                 "/midjourney/tasks", method: .post, headers: [.authorization: server.token, .contentType: "application/json"],
                 body: ByteBuffer(string: #"{"id":"x"}"#)
@@ -76,7 +87,9 @@ struct ErrorEnvelopeTests {
         let server = try await TestServer.make(workers: 0)
         let tasksOnly = try await server.otherToken(scopes: [.tasks])
         try await server.test { api in
-            expectEnvelope(try await api.post("/midjourney/imagine", #"{"prompt":"x"}"#, token: tasksOnly), status: .badRequest, code: "token_mismatched")
+            expectEnvelope(
+                try await api.post("/midjourney/imagine", #"{"prompt":"x"}"#, token: tasksOnly), status: .badRequest,
+                code: "token_mismatched")
             #expect(try await api.post("/midjourney/tasks", #"{"id":"x"}"#, token: tasksOnly).status == .ok)
         }
     }

@@ -43,12 +43,19 @@ struct RequestFuzzer {
         case 0: return "null"
         case 1: return random.chance(50) ? "true" : "false"
         case 2: return random.pick(["0", "-1", "1e309", "-1e309", "9223372036854775808", "1.5", "-0", "3600.0001", "1e-400", "12"])
-        case 3: return "\"\(random.pick(["", "generate", "upscale1", "retrieve", "retrieve_batch", "cancel", "fast", "turbo", "blend", "🙂", "\\u0000"]))\""
+        case 3:
+            return
+                "\"\(random.pick(["", "generate", "upscale1", "retrieve", "retrieve_batch", "cancel", "fast", "turbo", "blend", "🙂", "\\u0000"]))\""
         case 4: return "\"" + String(repeating: random.pick(["a", "é", "\\\\", " --ar", "-"]), count: random.int(1..<3000)) + "\""
         case 5: return "\"\(prompt())\""
-        case 6: return "\"\(random.pick(["http://", "https://x", "ftp://a/b", "http://127.0.0.1:1/x.png", "https://[::1", "http://a b", "javascript:alert(1)", "http://169.254.169.254/"]))\""
+        case 6:
+            return
+                "\"\(random.pick(["http://", "https://x", "ftp://a/b", "http://127.0.0.1:1/x.png", "https://[::1", "http://a b", "javascript:alert(1)", "http://169.254.169.254/"]))\""
         case 7: return "[" + (0..<random.int(0..<5)).map { _ in depth < 3 ? value(depth: depth + 1) : "1" }.joined(separator: ",") + "]"
-        case 8: return "{" + (0..<random.int(0..<4)).map { _ in "\"\(random.pick(Self.fields))\":" + (depth < 3 ? value(depth: depth + 1) : "0") }.joined(separator: ",") + "}"
+        case 8:
+            return "{"
+                + (0..<random.int(0..<4)).map { _ in "\"\(random.pick(Self.fields))\":" + (depth < 3 ? value(depth: depth + 1) : "0") }
+                .joined(separator: ",") + "}"
         case 9: return "\"\(UUID().uuidString.lowercased())\""
         case 10: return "\"\(random.int(0..<Int(Int32.max)))\(random.int(0..<Int(Int32.max)))\""
         case 11: return "[" + (0..<random.int(95..<110)).map { _ in "\"\(random.int(0..<1000))\"" }.joined(separator: ",") + "]"
@@ -57,8 +64,10 @@ struct RequestFuzzer {
     }
 
     mutating func prompt() -> String {
-        let words = ["a lighthouse", "cat", "--ar", "3:2", "—ar", "0:0", "--seed", "99999999999", "--no", "--chaos", "101", "--stylize",
-                     "--v", "6", "--tile", "yes", "--unknown", "https://example.com/a.png", "--", "--q", "--iw", "9"]
+        let words = [
+            "a lighthouse", "cat", "--ar", "3:2", "—ar", "0:0", "--seed", "99999999999", "--no", "--chaos", "101", "--stylize",
+            "--v", "6", "--tile", "yes", "--unknown", "https://example.com/a.png", "--", "--q", "--iw", "9",
+        ]
         return (0..<random.int(0..<8)).map { _ in random.pick(words) }.joined(separator: " ")
     }
 
@@ -72,24 +81,34 @@ struct RequestFuzzer {
         case 3: headers[.authorization] = "Basic dXNlcjpwYXNz"
         default: headers[.authorization] = random.chance(50) ? "Bearer \(token)" : token
         }
-        if random.chance(80) { headers[.contentType] = random.pick(["application/json", "text/plain", "application/x-www-form-urlencoded", ""]) }
+        if random.chance(80) {
+            headers[.contentType] = random.pick(["application/json", "text/plain", "application/x-www-form-urlencoded", ""])
+        }
         if random.chance(10) { headers[.accept] = random.pick(["application/x-ndjson", "*/*", "text/event-stream"]) }
 
         let kind = random.int(0..<100)
         if kind < 6 {
-            let names = ["x.png", "\(UUID().uuidString.lowercased()).png", "..%2F..%2Fetc%2Fpasswd", "%00.png", String(repeating: "a", count: 300)]
-            let query = random.pick(["", "?imageMogr2/thumbnail/!50p", "?imageMogr2/thumbnail/!0p", "?imageMogr2/thumbnail/99999x", "?imageMogr2/thumbnail/!-5p", "?%ff"])
+            let names = [
+                "x.png", "\(UUID().uuidString.lowercased()).png", "..%2F..%2Fetc%2Fpasswd", "%00.png", String(repeating: "a", count: 300),
+            ]
+            let query = random.pick([
+                "", "?imageMogr2/thumbnail/!50p", "?imageMogr2/thumbnail/!0p", "?imageMogr2/thumbnail/99999x", "?imageMogr2/thumbnail/!-5p",
+                "?%ff",
+            ])
             return (.get, "/midjourney/images/\(random.pick(names))\(query)", headers, nil)
         }
         if kind < 9 { return (.get, "/midjourney/tasks/\(random.pick(["x", UUID().uuidString.lowercased(), "%20"]))/events", headers, nil) }
-        if kind < 11 { return (random.pick([.get, .put, .delete, .patch]), random.pick(Self.paths + ["/", "/midjourney", "/nope"]), headers, nil) }
+        if kind < 11 {
+            return (random.pick([.get, .put, .delete, .patch]), random.pick(Self.paths + ["/", "/midjourney", "/nope"]), headers, nil)
+        }
 
         let path = random.pick(Self.paths)
         let body: [UInt8]
         switch random.int(0..<12) {
         case 0: body = random.bytes(random.int(0..<400))
         case 1: body = Array("{\"prompt\":\"".utf8) + [0xC3, 0x28, 0xFF, 0xFE] + Array("\"}".utf8)  // invalid UTF-8
-        case 2: body = Array((String(repeating: "[", count: random.int(100..<5000)) + String(repeating: "]", count: random.int(0..<5000))).utf8)
+        case 2:
+            body = Array((String(repeating: "[", count: random.int(100..<5000)) + String(repeating: "]", count: random.int(0..<5000))).utf8)
         case 3: body = Array(String(repeating: "{\"a\":", count: random.int(100..<3000)).utf8)
         case 4: body = Array("{\"prompt\":\"a\",\"prompt\":5,\"async\":true,\"async\":\"yes\"}".utf8)  // duplicated keys
         case 5: body = Array(value().utf8)
@@ -127,7 +146,9 @@ struct FuzzTests {
                 if reply.status.code >= 500 && !validTimeout { serverErrors.append("\(reply.status.code) \(described)") }
                 if reply.status.code >= 400 {
                     let envelope = reply.object
-                    if envelope["success"] != .bool(false) || envelope["error"]?.objectValue?.string("code") == nil || envelope.string("trace_id") == nil {
+                    if envelope["success"] != .bool(false) || envelope["error"]?.objectValue?.string("code") == nil
+                        || envelope.string("trace_id") == nil
+                    {
                         notEnveloped.append("\(reply.status.code) \(described)")
                     }
                 } else if path == "/midjourney/imagine" || path == "/midjourney/describe" {
@@ -146,6 +167,8 @@ struct FuzzTests {
         // Only requests that were answered with a task id left a task behind.
         let stored = try await server.server.store.tasks(applicationID: server.applicationID, offset: 0, limit: 100_000).count
         #expect(stored == accepted)
-        print("fuzz: \(total) requests, statuses \(statusCounts.sorted { $0.key < $1.key }), \(serverErrors.count) 5xx, \(accepted) valid tasks stored")
+        print(
+            "fuzz: \(total) requests, statuses \(statusCounts.sorted { $0.key < $1.key }), \(serverErrors.count) 5xx, \(accepted) valid tasks stored"
+        )
     }
 }

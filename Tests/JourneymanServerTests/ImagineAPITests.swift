@@ -31,7 +31,11 @@ struct ImagineAPITests {
         try await server.test { api in
             let grid = try await api.imagine(#"{"prompt":"a red fox in snow --ar 4:1 --seed 11"}"#).response()
             let gridImage = try #require(grid.string("image_id"))
-            #expect(grid["actions"] == .array(["upscale1", "upscale2", "upscale3", "upscale4", "reroll", "variation1", "variation2", "variation3", "variation4"].map { .string($0) }))
+            #expect(
+                grid["actions"]
+                    == .array(
+                        ["upscale1", "upscale2", "upscale3", "upscale4", "reroll", "variation1", "variation2", "variation3", "variation4"]
+                            .map { .string($0) }))
 
             let upscale = try await api.imagine(#"{"action":"upscale2","image_id":"\#(gridImage)"}"#).response()
             #expect(upscale.int("raw_image_width") == 1024)
@@ -87,7 +91,9 @@ struct ImagineAPITests {
             #expect(result[10, 10] == source[10, 10])
             #expect(result[1000, 250] == source[1000, 250])
             var changed = 0
-            for y in stride(from: 64, to: 192, by: 8) { for x in stride(from: 256, to: 768, by: 8) where result[x, y] != source[x, y] { changed += 1 } }
+            for y in stride(from: 64, to: 192, by: 8) {
+                for x in stride(from: 256, to: 768, by: 8) where result[x, y] != source[x, y] { changed += 1 }
+            }
             #expect(changed > 100)
 
             let wrongSize = Data(try PNG.encode(RGBAImage(width: 8, height: 8))).base64EncodedString()
@@ -119,7 +125,8 @@ struct ImagineAPITests {
         let server = try await TestServer.make()
         try await server.testLive { api in
             let reply = try await livePost(
-                port: api.client.port!, path: "/midjourney/imagine", token: server.token, body: #"{"prompt":"a paper boat --ar 4:1","timeout":170}"#
+                port: api.client.port!, path: "/midjourney/imagine", token: server.token,
+                body: #"{"prompt":"a paper boat --ar 4:1","timeout":170}"#
             )
             #expect(reply.status == .ok)
             #expect(reply.object["success"] == .bool(true))
@@ -140,9 +147,10 @@ struct ImagineAPITests {
             #expect(reply.status == .gatewayTimeout)
             #expect(reply.errorCode == "timeout")
             let listed = try await api.post("/midjourney/tasks", #"{"action":"retrieve_batch","limit":1}"#).object
-            let id = try #require(listed["items"].flatMap { value -> String? in
-                if case .array(let items) = value { return items.first?.objectValue?.string("id") } else { return nil }
-            })
+            let id = try #require(
+                listed["items"].flatMap { value -> String? in
+                    if case .array(let items) = value { return items.first?.objectValue?.string("id") } else { return nil }
+                })
             let record = try await api.waitForRecord(id)
             #expect(record.string("state") == "succeeded")
         }

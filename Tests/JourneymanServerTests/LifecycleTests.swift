@@ -67,7 +67,8 @@ struct LifecycleTests {
         let server = try await TestServer.make(workers: 0)
         try await server.test { api in
             let reply = try await api.post(
-                "/midjourney/shorten", #"{"prompt":"a very beautiful and extremely detailed lighthouse standing on a rocky cliff at dusk --ar 3:2 --seed 9"}"#
+                "/midjourney/shorten",
+                #"{"prompt":"a very beautiful and extremely detailed lighthouse standing on a rocky cliff at dusk --ar 3:2 --seed 9"}"#
             )
             #expect(reply.status == .ok)
             guard case .array(let prompts) = reply.object["prompts"] else {
@@ -78,7 +79,9 @@ struct LifecycleTests {
             for prompt in prompts.compactMap(\.stringValue) {
                 #expect(prompt.hasSuffix("--ar 3:2 --seed 9"))
                 #expect(prompt.contains("lighthouse"))
-                #expect(prompt.count < "a very beautiful and extremely detailed lighthouse standing on a rocky cliff at dusk --ar 3:2 --seed 9".count)
+                #expect(
+                    prompt.count
+                        < "a very beautiful and extremely detailed lighthouse standing on a rocky cliff at dusk --ar 3:2 --seed 9".count)
             }
             let refused = try await api.post("/midjourney/shorten", #"{"prompt":"--ar 3:2"}"#)
             #expect(refused.status == .badRequest)

@@ -26,7 +26,9 @@ struct TasksAPITests {
             #expect(record.string("_id")?.count == 24)
             #expect(record.string("image_id")?.count == 19)
             #expect(record.string("application_id") == server.applicationID)
-            #expect(record["request"] == .object(["prompt": "A cat sitting on a table --ar 4:1", "async": true, "action": "generate", "mode": "fast"]))
+            #expect(
+                record["request"]
+                    == .object(["prompt": "A cat sitting on a table --ar 4:1", "async": true, "action": "generate", "mode": "fast"]))
 
             let response = record.response()
             let responseKeys: Set = [
@@ -41,7 +43,9 @@ struct TasksAPITests {
             #expect(response.int("raw_image_width") == 2048)
             #expect(response.int("raw_image_height") == 512)
             #expect(response.int("image_width") == 1024)
-            #expect(response.string("image_url") == "\(TestServer.publicURL)/midjourney/images/\(record.string("id")!).png?imageMogr2/thumbnail/!50p")
+            #expect(
+                response.string("image_url")
+                    == "\(TestServer.publicURL)/midjourney/images/\(record.string("id")!).png?imageMogr2/thumbnail/!50p")
             let duration = try #require(record["duration"]?.doubleValue)
             let finishedAt = try #require(record["finished_at"]?.doubleValue)
             let createdAt = try #require(record["created_at"]?.doubleValue)
@@ -87,9 +91,10 @@ struct TasksAPITests {
                 "/midjourney/tasks", #"{"action":"retrieve_batch","id":"","ids":["\#(second)","\#(unknown)","\#(first)"]}"#
             )
             #expect(reply.status == .ok)
-            let items = reply.object["items"].flatMap { value -> [JSONValue]? in
-                if case .array(let items) = value { return items } else { return nil }
-            } ?? []
+            let items =
+                reply.object["items"].flatMap { value -> [JSONValue]? in
+                    if case .array(let items) = value { return items } else { return nil }
+                } ?? []
             #expect(items.compactMap { $0.objectValue?.string("id") } == [second, first])
             #expect(reply.object.int("count") == 2)
         }

@@ -27,9 +27,12 @@ struct TestServer {
         port: Int = 0, webhooks: WebhookPolicy = WebhookPolicy(),
         configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
-        let directory = dataDirectory ?? FileManager.default.temporaryDirectory
+        let directory =
+            dataDirectory
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("journeyman-test-\(UUID().uuidString)").path
-        var configuration = ServerConfiguration(host: "127.0.0.1", port: port, dataDirectory: directory, publicURL: publicURL, workers: workers)
+        var configuration = ServerConfiguration(
+            host: "127.0.0.1", port: port, dataDirectory: directory, publicURL: publicURL, workers: workers)
         configuration.leaseSeconds = 30
         configuration.webhooks = webhooks
         // Test fixtures (image servers, webhook receivers) live on loopback.
@@ -50,7 +53,8 @@ struct TestServer {
 
     /// Another application's token on the same server.
     func otherToken(scopes: Set<APIScope> = Set(APIScope.allCases), credits: Int = 10_000) async throws -> String {
-        try await Administration(store: server.store).createCredential(name: "other", applicationID: nil, scopes: scopes, credits: credits).token
+        try await Administration(store: server.store).createCredential(name: "other", applicationID: nil, scopes: scopes, credits: credits)
+            .token
     }
 
     /// Runs `test` against the real router and its worker service.

@@ -55,7 +55,8 @@ struct PostgresTestDatabaseMissing: Error {}
 @Suite("Database URLs")
 struct PostgresLocationTests {
     @Test func aFullURLGivesEveryPart() throws {
-        let location = try PostgresLocation(url: "postgres://jm%40ops:p%2Fss@db.internal:6543/tasks?schema=blue&max_connections=7&sslmode=require")
+        let location = try PostgresLocation(
+            url: "postgres://jm%40ops:p%2Fss@db.internal:6543/tasks?schema=blue&max_connections=7&sslmode=require")
         #expect(location.username == "jm@ops")
         #expect(location.password == "p/ss")
         #expect(location.host == "db.internal")
@@ -77,7 +78,9 @@ struct PostgresLocationTests {
     }
 
     @Test func urlsThatCannotWorkAreRefusedWithAReason() {
-        for bad in ["mysql://me@localhost/db", "postgres:///db", "postgres://me@h/db?schema=Robert';DROP", "postgres://me@h/db?sslmode=maybe"] {
+        for bad in [
+            "mysql://me@localhost/db", "postgres:///db", "postgres://me@h/db?schema=Robert';DROP", "postgres://me@h/db?sslmode=maybe",
+        ] {
             #expect(throws: PostgresLocationError.self, "\(bad)") { try PostgresLocation(url: bad) }
         }
     }
@@ -102,7 +105,9 @@ struct PostgresTaskStoreTests {
             for store in stores { group.addTask { try await store.migrate() } }
             try await group.waitForAll()
         }
-        let versions = try await stores[0].rows("SELECT version FROM journeyman_migrations ORDER BY version").map { try $0.decode(Int.self) }
+        let versions = try await stores[0].rows("SELECT version FROM journeyman_migrations ORDER BY version").map {
+            try $0.decode(Int.self)
+        }
         #expect(versions == PostgresMigrations.all.map(\.version))
         #expect(try await stores[4].applications().isEmpty)
     }
@@ -126,7 +131,9 @@ struct PostgresTaskStoreTests {
             try await worker.insertTask(task, limits: .none)
             _ = try await worker.claimTask(owner: "w", now: 2, leaseSeconds: 30, limits: .none)
             #expect(try await worker.updateProgress(id: task.id, owner: "w", progress: 40, now: 3, leaseSeconds: 30, webhook: nil))
-            #expect(try await worker.finishTask(id: task.id, owner: "w", outcome: TaskOutcome(state: .succeeded, response: "{}", finishedAt: 4)))
+            #expect(
+                try await worker.finishTask(id: task.id, owner: "w", outcome: TaskOutcome(state: .succeeded, response: "{}", finishedAt: 4))
+            )
             let events = await collect(heard, count: 4, seconds: 60)
             group.cancelAll()
             #expect(
@@ -157,7 +164,9 @@ struct PostgresTaskStoreTests {
             try await elsewhere.insertTask(task, limits: .none)
             _ = try await elsewhere.claimTask(owner: "w", now: 2, leaseSeconds: 30, limits: .none)
             #expect(try await elsewhere.updateProgress(id: task.id, owner: "w", progress: 60, now: 3, leaseSeconds: 30, webhook: nil))
-            #expect(try await elsewhere.finishTask(id: task.id, owner: "w", outcome: TaskOutcome(state: .succeeded, response: "{}", finishedAt: 4)))
+            #expect(
+                try await elsewhere.finishTask(
+                    id: task.id, owner: "w", outcome: TaskOutcome(state: .succeeded, response: "{}", finishedAt: 4)))
             // Nothing polls this hub: whatever arrives came through the relay.
             let heard = await collect(events, count: 2, seconds: 60)
             group.cancelAll()

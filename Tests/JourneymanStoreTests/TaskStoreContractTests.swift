@@ -199,7 +199,8 @@ enum TaskStoreContract {
         #expect(try await store.revokeCredential(id: created.credential.id))
         #expect(try await store.revokeCredential(id: "unknown") == false)
         #expect(try await store.credential(tokenHash: TokenHasher.hash(created.token))?.revoked == true)
-        let added = try await administration.createCredential(name: "second", applicationID: created.application.id, scopes: [.imagine], credits: 0)
+        let added = try await administration.createCredential(
+            name: "second", applicationID: created.application.id, scopes: [.imagine], credits: 0)
         #expect(added.application.id == created.application.id)
         #expect(added.createdApplication == false)
         #expect(try await store.credentials().count == 2)
@@ -217,7 +218,8 @@ enum TaskStoreContract {
         #expect(try await store.application(id: application.id)?.maxRunning == 2)
         #expect(try await store.application(id: application.id)?.maxPending == nil)
         #expect(try await store.setLimits(applicationID: "unknown", maxRunning: 1, maxPending: 1) == false)
-        let created = try await Administration(store: store).createCredential(name: "r", applicationID: application.id, scopes: [.tasks], credits: 0)
+        let created = try await Administration(store: store).createCredential(
+            name: "r", applicationID: application.id, scopes: [.tasks], credits: 0)
         #expect(try await store.setRateLimit(credentialID: created.credential.id, perSecond: 0.5, burst: 3))
         let credential = try await store.credential(tokenHash: created.credential.tokenHash)
         #expect(credential?.ratePerSecond == 0.5)
@@ -230,8 +232,10 @@ enum TaskStoreContract {
         let idle = try await makeApplication(store, credits: 100)
         let tasks = (1...4).map { makeTask(application.id, createdAt: Double($0), cost: 2) }
         for task in tasks { try await store.insertTask(task, limits: .none) }
-        #expect(try await store.finishTask(id: tasks[0].id, owner: nil, outcome: TaskOutcome(state: .succeeded, response: "{}", finishedAt: 9)))
-        #expect(try await store.finishTask(id: tasks[1].id, owner: nil, outcome: TaskOutcome(state: .failed, response: "{}", finishedAt: 9)))
+        #expect(
+            try await store.finishTask(id: tasks[0].id, owner: nil, outcome: TaskOutcome(state: .succeeded, response: "{}", finishedAt: 9)))
+        #expect(
+            try await store.finishTask(id: tasks[1].id, owner: nil, outcome: TaskOutcome(state: .failed, response: "{}", finishedAt: 9)))
         _ = try await store.claimTask(owner: "w", now: 10, leaseSeconds: 30, limits: .none)
         let usage = try await store.usage()
         let mine = try #require(usage.first { $0.applicationID == application.id })
@@ -315,15 +319,20 @@ enum TaskStoreContract {
             kind: .progress, nextAttemptAt: 2, createdAt: 2
         )
         #expect(try await store.updateProgress(id: task.id, owner: "w", progress: 50, now: 2, leaseSeconds: 30, webhook: progress))
-        #expect(try await store.finishTask(id: task.id, owner: "w", outcome: TaskOutcome(state: .succeeded, response: "{}", finishedAt: 3, webhookID: "msg_f")))
+        #expect(
+            try await store.finishTask(
+                id: task.id, owner: "w", outcome: TaskOutcome(state: .succeeded, response: "{}", finishedAt: 3, webhookID: "msg_f")))
         #expect(try await store.nextDeliveryDue() == 2)
         // Only the earliest pending delivery of a task is due; the finished one waits for it.
         let first = try await store.claimDeliveries(owner: "s", now: 4, limit: 10, leaseSeconds: 10)
         #expect(first.map(\.id) == ["msg_p"])
-        #expect(try await store.claimDeliveries(owner: "t", now: 4, limit: 10, leaseSeconds: 10).isEmpty, "a leased delivery is not claimed twice")
+        #expect(
+            try await store.claimDeliveries(owner: "t", now: 4, limit: 10, leaseSeconds: 10).isEmpty,
+            "a leased delivery is not claimed twice")
         try await store.recordFailedAttempt(id: "msg_p", error: "503", nextAttemptAt: 5)
         #expect(try await store.claimDeliveries(owner: "s", now: 4.5, limit: 10, leaseSeconds: 10).isEmpty)
-        try await store.recordDelivered(id: try #require(try await store.claimDeliveries(owner: "s", now: 5, limit: 10, leaseSeconds: 10).first?.id), now: 5)
+        try await store.recordDelivered(
+            id: try #require(try await store.claimDeliveries(owner: "s", now: 5, limit: 10, leaseSeconds: 10).first?.id), now: 5)
         let second = try await store.claimDeliveries(owner: "s", now: 6, limit: 10, leaseSeconds: 10)
         #expect(second.map(\.id) == ["msg_f"])
         #expect(second.first?.kind == .finished)
