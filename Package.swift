@@ -14,8 +14,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "journeyman", targets: ["journeyman"]),
+        // Only targets built without unsafe flags are products: the pixel targets' `-O` stays inside this package.
         .library(name: "MidjourneyAPI", targets: ["MidjourneyAPI"]),
-        .library(name: "JourneymanServer", targets: ["JourneymanServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
@@ -35,10 +36,10 @@ let package = Package(
         .target(
             name: "JourneymanCore",
             dependencies: [
-                "MidjourneyAPI",
                 "JourneymanImaging",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -59,9 +60,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "JourneymanHTTP",
+            dependencies: ["JourneymanCore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MidjourneyContract",
+            dependencies: [
+                "MidjourneyAPI", "JourneymanCore", "JourneymanHTTP", "JourneymanImaging",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "JourneymanServer",
             dependencies: [
                 "MidjourneyAPI",
+                "MidjourneyContract",
+                "JourneymanHTTP",
                 "JourneymanCore",
                 "JourneymanStore",
                 "JourneymanEngine",

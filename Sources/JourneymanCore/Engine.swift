@@ -1,46 +1,78 @@
 import JourneymanImaging
 
-/// What renders and describes images: the local procedural engine, later an upstream one.
+/// What renders and describes images: the local procedural engine, or one that calls a provider.
+/// The worker does not care which: it hands an engine a job and keeps what comes back.
 public protocol Engine: Sendable {
-    /// Renders the result of one imagine task. Calls `progress` with growing values (0–100)
-    /// while it works; must not block the caller's thread for the length of the render.
-    func render(_ job: RenderJob, progress: @escaping @Sendable (Int) -> Void) async throws -> RenderedImage
+    /// A short name for logs and `serve --engine` (`local`, `upstream`).
+    var name: String { get }
 
-    /// Four different prompt-style descriptions of an image, each ending in `--ar W:H` of the
-    /// original size (`image` may have been decoded at a reduced scale).
-    func describe(_ image: RGBAImage, originalWidth: Int, originalHeight: Int) async throws -> [String]
+    /// What the engine offers beyond imagine.
+    var capabilities: EngineCapabilities { get }
+
+    /// Renders the result of one imagine task. Calls `progress` with growing values (0–100) while it works;
+    /// CPU-heavy work runs off the caller's thread.
+    func imagine(_ job: ImagineJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput
+
+    /// Four different prompt-style descriptions of an image, each ending in `--ar W:H` of the image.
+    func describe(_ image: DescribeInput) async throws -> [String]
 
     /// Up to five shorter prompts that keep the prompt's content words and parameters.
-    func shorten(_ prompt: String) throws -> [String]
+    func shorten(_ prompt: String) async throws -> [String]
+}
+
+/// The family endpoints and inputs an engine provides.
+public struct EngineCapabilities: Sendable, Equatable {
+    /// `/shorten`.
+    public var shorten: Bool
+    /// Whether describe takes a URL to fetch itself (else the worker fetches and hands over the bytes).
+    public var fetchesDescribeImages: Bool
+
+    /// Creates a set of capabilities.
+    public init(shorten: Bool = true, fetchesDescribeImages: Bool = false) {
+        self.shorten = shorten
+        self.fetchesDescribeImages = fetchesDescribeImages
+    }
 }
 
 /// Everything an engine needs to render one imagine task.
-public struct RenderJob: Sendable {
+public struct ImagineJob: Sendable {
+    /// The task's id (an upstream engine keeps its own ids beside it).
+    public var taskID: String
     /// The action being performed.
     public var action: ImagineAction
-    /// The prompt in force: the request's own, or the source's for follow-ups without one.
+    /// The prompt in force: the task's own, or its source's for follow-ups without one.
     public var prompt: ParsedPrompt
-    /// This task's seed (the one `/midjourney/seed` answers).
+    /// The prompt's text as given.
+    public var promptText: String
+    /// The seed chosen at acceptance.
     public var seed: UInt32
+    /// Speed asked for.
+    public var mode: TaskMode
     /// The image acted on; nil for `generate`.
-    public var source: RenderSource?
-    /// For `variation_region`: grayscale mask of the source's size, white = repaint.
-    public var mask: RGBAImage?
+    public var source: ImagineSource?
+    /// For `variation_region`: the PNG mask (white = repaint), the source's size.
+    public var mask: [UInt8]?
 
     /// Creates a job.
-    public init(action: ImagineAction, prompt: ParsedPrompt, seed: UInt32, source: RenderSource? = nil, mask: RGBAImage? = nil) {
+    public init(
+        taskID: String = "", action: ImagineAction, prompt: ParsedPrompt, promptText: String = "", seed: UInt32, mode: TaskMode = .fast,
+        source: ImagineSource? = nil, mask: [UInt8]? = nil
+    ) {
+        self.taskID = taskID
         self.action = action
         self.prompt = prompt
+        self.promptText = promptText
         self.seed = seed
+        self.mode = mode
         self.source = source
         self.mask = mask
     }
 }
 
 /// The parent image of a follow-up action.
-public struct RenderSource: Sendable {
-    /// The parent's full-size image: a 2×2 grid for `upscaleN`, `variationN` and `reroll`; one image otherwise.
-    public var image: RGBAImage
+public struct ImagineSource: Sendable {
+    /// The parent's full-size image, encoded: a 2×2 grid for `upscaleN`, `variationN` and `reroll`; one image otherwise.
+    public var image: EncodedImage
     /// The parent's prompt.
     public var prompt: ParsedPrompt
     /// The parent's seed.
@@ -49,7 +81,7 @@ public struct RenderSource: Sendable {
     public var lineage: String
 
     /// Creates a source.
-    public init(image: RGBAImage, prompt: ParsedPrompt, seed: UInt32, lineage: String) {
+    public init(image: EncodedImage, prompt: ParsedPrompt, seed: UInt32, lineage: String) {
         self.image = image
         self.prompt = prompt
         self.seed = seed
@@ -57,29 +89,68 @@ public struct RenderSource: Sendable {
     }
 }
 
-/// An engine's result: the image and an engine-defined note that comes back as `RenderSource.lineage`.
-public struct RenderedImage: Sendable {
+/// An image as bytes of a format, with its size.
+public struct EncodedImage: Sendable, Equatable {
+    /// The encoded bytes.
+    public var bytes: [UInt8]
+    /// `png` or `jpeg`.
+    public var format: String
+    /// Pixels across.
+    public var width: Int
+    /// Pixels down.
+    public var height: Int
+
+    /// Creates an encoded image.
+    public init(bytes: [UInt8], format: String, width: Int, height: Int) {
+        self.bytes = bytes
+        self.format = format
+        self.width = width
+        self.height = height
+    }
+}
+
+/// An engine's image: pixels drawn here, or bytes fetched from a provider.
+public enum EngineImage: Sendable {
+    /// Decoded pixels.
+    case pixels(RGBAImage)
+    /// Encoded bytes.
+    case encoded(EncodedImage)
+}
+
+/// An engine's result for one imagine task.
+public struct ImagineOutput: Sendable {
     /// The full-size result (a grid, or one image).
-    public var image: RGBAImage
-    /// Opaque to everything but the engine that wrote it (for example, the scene parameters of each tile).
+    public var image: EngineImage
+    /// The seed used, when the engine knows it.
+    public var seed: UInt32?
+    /// Opaque to everything but the engine that wrote it (scene parameters, upstream ids); handed back for follow-ups.
     public var lineage: String
 
     /// Creates a result.
-    public init(image: RGBAImage, lineage: String) {
+    public init(image: EngineImage, seed: UInt32? = nil, lineage: String) {
         self.image = image
+        self.seed = seed
         self.lineage = lineage
     }
 }
 
+/// The image a describe task reads.
+public enum DescribeInput: Sendable {
+    /// The image's encoded bytes.
+    case bytes([UInt8])
+    /// A URL the engine fetches itself (only for engines with `fetchesDescribeImages`).
+    case url(String)
+}
+
 /// An engine failure that names its cause for the task's error message.
 public struct EngineError: Error, Sendable, Equatable {
-    /// Machine-readable code stored in the failed task's error (`api_error`, `bad_request`, ...).
-    public var code: String
+    /// Why, in the domain's words.
+    public var code: FailureCode
     /// Human-readable message.
     public var message: String
 
     /// Creates an engine error.
-    public init(code: String = "api_error", message: String) {
+    public init(code: FailureCode = .internalError, message: String) {
         self.code = code
         self.message = message
     }

@@ -1,5 +1,5 @@
 import Foundation
-import MidjourneyAPI
+
 
 /// Splits a Midjourney-style prompt into image URLs, words and `--parameters`, refusing what Midjourney would.
 public enum PromptParser {
@@ -9,9 +9,9 @@ public enum PromptParser {
     public static let maxImagePrompts = 5
 
     /// Parses `prompt`; throws a `bad_request` naming the offending parameter.
-    public static func parse(_ prompt: String) throws(RequestError) -> ParsedPrompt {
+    public static func parse(_ prompt: String) throws(ServiceError) -> ParsedPrompt {
         guard prompt.count <= maxLength else {
-            throw RequestError("field 'prompt' is \(prompt.count) characters long; at most \(maxLength) are allowed")
+            throw ServiceError.badRequest("field 'prompt' is \(prompt.count) characters long; at most \(maxLength) are allowed")
         }
         // Both "--name" and the long-dash "—name" forms (as phones and word processors turn "--" into "—").
         let normalised = prompt.replacingOccurrences(of: "\u{2014}", with: "--")
@@ -23,7 +23,7 @@ public enum PromptParser {
             tokens.removeFirst()
         }
         guard imageURLs.count <= maxImagePrompts else {
-            throw RequestError("the prompt starts with \(imageURLs.count) image URLs; at most \(maxImagePrompts) image prompts are allowed")
+            throw ServiceError.badRequest("the prompt starts with \(imageURLs.count) image URLs; at most \(maxImagePrompts) image prompts are allowed")
         }
 
         let firstParameter = tokens.firstIndex { $0.hasPrefix("--") } ?? tokens.endIndex
@@ -69,26 +69,26 @@ public enum PromptParser {
         "ow": 1...1000, "repeat": 1...40, "exp": 0...100, "version": 1...8.1, "niji": 4...7,
     ]
 
-    private static func apply(name rawName: String, value: String, to parsed: inout ParsedPrompt) throws(RequestError) {
+    private static func apply(name rawName: String, value: String, to parsed: inout ParsedPrompt) throws(ServiceError) {
         guard let name = canonicalNames[rawName] else {
             let shown = rawName.isEmpty ? "--" : "--\(rawName)"
-            throw RequestError("'\(shown.prefix(40))' in the prompt is not a Midjourney parameter")
+            throw ServiceError.badRequest("'\(shown.prefix(40))' in the prompt is not a Midjourney parameter")
         }
         let shown = "--\(rawName)"
         if flags.contains(name) {
-            guard value.isEmpty else { throw RequestError("'\(shown)' takes no value, but '\(value.prefix(40))' follows it") }
+            guard value.isEmpty else { throw ServiceError.badRequest("'\(shown)' takes no value, but '\(value.prefix(40))' follows it") }
             parsed.otherParameters.append(PromptParameter(name: name, value: ""))
             return
         }
         if value.isEmpty && !optionalValue.contains(name) {
-            throw RequestError("'\(shown)' needs a value")
+            throw ServiceError.badRequest("'\(shown)' needs a value")
         }
         switch name {
         case "ar":
             parsed.aspect = try aspectRatio(value, shown: shown)
         case "seed":
             guard let seed = UInt32(value) else {
-                throw RequestError("'\(shown) \(value.prefix(40))' is out of range: the seed is a whole number from 0 to 4294967295")
+                throw ServiceError.badRequest("'\(shown) \(value.prefix(40))' is out of range: the seed is a whole number from 0 to 4294967295")
             }
             parsed.seed = seed
         case "chaos":
@@ -97,12 +97,12 @@ public enum PromptParser {
             parsed.stylize = try wholeNumber(value, in: 0...1000, shown: shown)
         case "no":
             let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
-            guard !items.isEmpty else { throw RequestError("'\(shown)' needs the words to leave out") }
+            guard !items.isEmpty else { throw ServiceError.badRequest("'\(shown)' needs the words to leave out") }
             parsed.exclusions.append(contentsOf: items)
         default:
             if let range = numericRanges[name], !value.isEmpty {
                 guard let number = Double(value), number.isFinite, range.contains(number) else {
-                    throw RequestError(
+                    throw ServiceError.badRequest(
                         "'\(shown) \(value.prefix(40))' is out of range: it takes a number from \(format(range.lowerBound)) to \(format(range.upperBound))"
                     )
                 }
@@ -111,22 +111,22 @@ public enum PromptParser {
         }
     }
 
-    private static func aspectRatio(_ value: String, shown: String) throws(RequestError) -> AspectRatio {
+    private static func aspectRatio(_ value: String, shown: String) throws(ServiceError) -> AspectRatio {
         let parts = value.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), (1...64).contains(width), (1...64).contains(height)
         else {
-            throw RequestError("'\(shown) \(value.prefix(40))' is not an aspect ratio W:H with whole terms from 1 to 64")
+            throw ServiceError.badRequest("'\(shown) \(value.prefix(40))' is not an aspect ratio W:H with whole terms from 1 to 64")
         }
         let ratio = Double(width) / Double(height)
         guard ratio >= 0.25 - 1e-9, ratio <= 4 + 1e-9 else {
-            throw RequestError("'\(shown) \(value)' is out of range: the aspect ratio must lie between 1:4 and 4:1")
+            throw ServiceError.badRequest("'\(shown) \(value)' is out of range: the aspect ratio must lie between 1:4 and 4:1")
         }
         return AspectRatio(width: width, height: height)
     }
 
-    private static func wholeNumber(_ value: String, in range: ClosedRange<Int>, shown: String) throws(RequestError) -> Int {
+    private static func wholeNumber(_ value: String, in range: ClosedRange<Int>, shown: String) throws(ServiceError) -> Int {
         guard let number = Int(value), range.contains(number) else {
-            throw RequestError(
+            throw ServiceError.badRequest(
                 "'\(shown) \(value.prefix(40))' is out of range: it takes a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number

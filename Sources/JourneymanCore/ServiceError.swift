@@ -1,24 +1,17 @@
-import MidjourneyAPI
-
-/// A refusal or failure the API answers in its error envelope.
+/// A refusal or failure in the domain's words; each contract answers it in its own envelope.
 public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The envelope's code (its HTTP status follows from it).
-    public var code: ErrorCode
-    /// The envelope's message: says what is wrong, never leaks internals or tokens.
+    /// Why (a contract maps it to its own code and status).
+    public var code: FailureCode
+    /// What is wrong, for people: says which field or limit, never leaks internals or tokens.
     public var message: String
-    /// Seconds for a `retry-after` header.
+    /// Seconds after which a retry may succeed.
     public var retryAfter: Int?
 
     /// Creates an error.
-    public init(_ code: ErrorCode, _ message: String, retryAfter: Int? = nil) {
+    public init(_ code: FailureCode, _ message: String, retryAfter: Int? = nil) {
         self.code = code
         self.message = message
         self.retryAfter = retryAfter
-    }
-
-    /// A request refused before any work, as `RequestError` says.
-    public init(_ error: RequestError) {
-        self.init(error.code, error.message)
     }
 
     /// `code: message`.
@@ -26,4 +19,9 @@ public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// The token is missing, unknown, revoked or expired.
     public static let invalidToken = ServiceError(.invalidToken, "The specified token is invalid or wrong.")
+
+    /// A `bad_request` with this message.
+    public static func badRequest(_ message: String) -> ServiceError {
+        ServiceError(.badRequest, message)
+    }
 }

@@ -4,8 +4,8 @@ import Synchronization
 public enum TaskEvent: Sendable, Equatable {
     /// The task is running and has got this far.
     case progress(Int)
-    /// The task finished (succeeded, failed or cancelled); the row is final.
-    case finished(TaskRow)
+    /// The task finished (succeeded, failed or cancelled); the snapshot is final.
+    case finished(TaskSnapshot)
 }
 
 /// Tells in-process listeners what happens to tasks, by task id.

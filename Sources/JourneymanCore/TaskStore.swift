@@ -1,6 +1,6 @@
-/// Where applications, credentials and tasks live durably. The tasks table is also the work queue.
-public protocol TaskStore: Sendable {
-    /// Adds an application.
+/// Applications and their credentials.
+public protocol AccountStore: Sendable {
+    /// Adds an application, every field as given.
     func createApplication(_ application: Application) async throws
     /// One application by id.
     func application(id: String) async throws -> Application?
@@ -13,7 +13,7 @@ public protocol TaskStore: Sendable {
     /// Per application: tasks by state and credits spent on succeeded tasks.
     func usage() async throws -> [ApplicationUsage]
 
-    /// Adds a credential.
+    /// Adds a credential, every field as given; throws `StoreError.unknownApplication` for an unknown application.
     func createCredential(_ credential: Credential) async throws
     /// The credential whose token has this hash (revoked ones included).
     func credential(tokenHash: String) async throws -> Credential?
@@ -23,43 +23,51 @@ public protocol TaskStore: Sendable {
     func revokeCredential(id: String) async throws -> Bool
     /// Sets (or, with nil, clears) a credential's own rate limit; false for an unknown id.
     func setRateLimit(credentialID: String, perSecond: Double?, burst: Int?) async throws -> Bool
+}
 
+/// The tasks table as the work queue: accepting, claiming, progress, finishing once.
+public protocol TaskQueue: Sendable {
     /// Stores a new pending task and charges its cost to its application in one transaction.
     /// Throws (and stores nothing) `StoreError.insufficientCredits` when the balance is short, and
     /// `StoreError.queueFull` when the application already has its limit of pending tasks
     /// (the application's own `maxPending`, else `limits.maxPendingPerApplication`).
-    func insertTask(_ task: TaskRow, limits: TaskLimits) async throws
-    /// One task of an application by id.
-    func task(id: String, applicationID: String) async throws -> TaskRow?
-    /// One task of an application by its creating request's trace id.
-    func task(traceID: String, applicationID: String) async throws -> TaskRow?
-    /// One task of an application by the image id it produced.
-    func task(imageID: String, applicationID: String) async throws -> TaskRow?
-    /// The application's tasks among `ids`, in any order.
-    func tasks(ids: [String], applicationID: String) async throws -> [TaskRow]
-    /// The application's tasks among `traceIDs`, in any order.
-    func tasks(traceIDs: [String], applicationID: String) async throws -> [TaskRow]
-    /// The application's tasks, newest first.
-    func tasks(applicationID: String, offset: Int, limit: Int) async throws -> [TaskRow]
-    /// Any task by id, whatever its application (for workers and image serving).
-    func task(id: String) async throws -> TaskRow?
-
+    func insertTask(_ task: TaskSnapshot, limits: TaskLimits) async throws
     /// Claims the oldest pending task, or a running one whose lease lapsed, for `owner` until `now + leaseSeconds`,
     /// skipping applications that already run their limit of tasks (their own `maxRunning`, else `limits.maxRunningPerApplication`).
-    func claimTask(owner: String, now: Double, leaseSeconds: Double, limits: TaskLimits) async throws -> TaskRow?
+    func claimTask(owner: String, now: Double, leaseSeconds: Double, limits: TaskLimits) async throws -> TaskSnapshot?
     /// Records progress and renews the lease; false when `owner` no longer holds a running task `id`.
-    /// With `webhook` (a task with progress webhooks), a progress delivery is queued when the progress grew.
-    func updateProgress(id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double, webhook: WebhookDelivery?) async throws
-        -> Bool
+    /// A task with progress webhooks gets a progress delivery queued when the progress grew.
+    func updateProgress(id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double) async throws -> Bool
     /// Finishes a task exactly once: only while it is unfinished and (when `owner` is given) held by `owner`.
     /// In the same transaction: a failed or cancelled task's cost goes back to its application, and a task
-    /// with a `callback_url` gets its finished delivery queued (body: the outcome's response).
+    /// with a `callback_url` gets its finished delivery queued.
     func finishTask(id: String, owner: String?, outcome: TaskOutcome) async throws -> Bool
     /// Puts the running tasks held by `owner` back to pending (graceful shutdown); answers how many.
     func releaseTasks(owner: String) async throws -> Int
     /// How many tasks are pending or running.
     func unfinishedTaskCount() async throws -> Int
+}
 
+/// Reading tasks back: by id, trace id or image id, in batches, and as an application's list.
+public protocol TaskQueries: Sendable {
+    /// One task of an application by id.
+    func task(id: String, applicationID: String) async throws -> TaskSnapshot?
+    /// One task of an application by its creating request's trace id.
+    func task(traceID: String, applicationID: String) async throws -> TaskSnapshot?
+    /// One task of an application by the image id it produced.
+    func task(imageID: String, applicationID: String) async throws -> TaskSnapshot?
+    /// The application's tasks among `ids`, in any order.
+    func tasks(ids: [String], applicationID: String) async throws -> [TaskSnapshot]
+    /// The application's tasks among `traceIDs`, in any order.
+    func tasks(traceIDs: [String], applicationID: String) async throws -> [TaskSnapshot]
+    /// The application's tasks, newest first.
+    func tasks(applicationID: String, offset: Int, limit: Int) async throws -> [TaskSnapshot]
+    /// Any task by id, whatever its application (for workers and image serving).
+    func task(id: String) async throws -> TaskSnapshot?
+}
+
+/// Webhook deliveries waiting to be sent, sent, or given up.
+public protocol DeliveryOutbox: Sendable {
     /// Claims up to `limit` deliveries that are due, each the earliest pending one of its task, for `owner`.
     func claimDeliveries(owner: String, now: Double, limit: Int, leaseSeconds: Double) async throws -> [WebhookDelivery]
     /// Records a successful attempt.
@@ -70,7 +78,10 @@ public protocol TaskStore: Sendable {
     func deliveries(taskID: String?, limit: Int) async throws -> [WebhookDelivery]
     /// Unix seconds of the earliest pending delivery, if any.
     func nextDeliveryDue() async throws -> Double?
+}
 
+/// Everything a server keeps durably: the four roles in one store (SQLite, PostgreSQL, or memory for tests).
+public protocol TaskStore: AccountStore, TaskQueue, TaskQueries, DeliveryOutbox {
     /// Whether the store answers a trivial query now (`/readyz`).
     func isReachable() async -> Bool
 }

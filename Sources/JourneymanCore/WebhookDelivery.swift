@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
 
-/// One POST of a task's body to its `callback_url`, kept in the store's outbox until it is delivered or given up.
+/// One POST about a task to its `callback_url`, kept in the store's outbox until it is delivered or given up.
+/// The body is rendered when it is sent, by the contract named in `format`, from the task as it then is
+/// (for a progress delivery, at the progress it records).
 public struct WebhookDelivery: Sendable, Equatable {
     /// The `webhook-id`: the same on every retry.
     public var id: String
@@ -11,8 +13,13 @@ public struct WebhookDelivery: Sendable, Equatable {
     public var applicationID: String
     /// Where it goes.
     public var url: String
-    /// The JSON body.
-    public var body: String
+    /// The body fixed at queueing time: only deliveries queued by releases before bodies were rendered at
+    /// sending carry one; nil means "render it from the task".
+    public var body: String?
+    /// The contract whose body it carries (`midjourney`, `midjourney-proxy`).
+    public var format: String
+    /// For a progress delivery, the progress it tells.
+    public var progress: Int?
     /// `progress` or `finished`.
     public var kind: Kind
     /// Order among the task's deliveries (1, 2, ...): a delivery waits for the earlier ones.
@@ -42,7 +49,8 @@ public struct WebhookDelivery: Sendable, Equatable {
 
     /// Creates a delivery.
     public init(
-        id: String, taskID: String, applicationID: String, url: String, body: String, kind: Kind, sequence: Int = 0,
+        id: String, taskID: String, applicationID: String, url: String, body: String? = nil, format: String = "midjourney",
+        progress: Int? = nil, kind: Kind, sequence: Int = 0,
         state: State = .pending, attempts: Int = 0, nextAttemptAt: Double, lastError: String? = nil, createdAt: Double,
         deliveredAt: Double? = nil
     ) {
@@ -51,6 +59,8 @@ public struct WebhookDelivery: Sendable, Equatable {
         self.applicationID = applicationID
         self.url = url
         self.body = body
+        self.format = format
+        self.progress = progress
         self.kind = kind
         self.sequence = sequence
         self.state = state

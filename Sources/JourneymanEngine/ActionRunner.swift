@@ -123,7 +123,7 @@ struct ActionRunner: Sendable {
     /// The source image (throws a bad request when missing).
     private func requireSource() throws -> RenderSource {
         guard let source = job.source else {
-            throw EngineError(code: "bad_request", message: "\(job.action.rawValue) needs a source image")
+            throw EngineError(code: .badRequest, message: "\(job.action.rawValue) needs a source image")
         }
         return source
     }
@@ -145,7 +145,7 @@ struct ActionRunner: Sendable {
         let source = try requireSource()
         let grid = source.image
         guard grid.width >= 2 && grid.height >= 2 else {
-            throw EngineError(code: "bad_request", message: "the source is too small to hold a grid")
+            throw EngineError(code: .badRequest, message: "the source is too small to hold a grid")
         }
         let image = grid.quadrant(n)
         let tile = sourceTile(source, index: n - 1, width: image.width, height: image.height).tile
@@ -195,7 +195,7 @@ struct ActionRunner: Sendable {
     private func varyRegion() throws -> RenderedImage {
         let source = try requireSource()
         guard var mask = job.mask else {
-            throw EngineError(code: "bad_request", message: "variation_region needs a mask")
+            throw EngineError(code: .badRequest, message: "variation_region needs a mask")
         }
         let image = source.image
         if mask.width != image.width || mask.height != image.height {

@@ -9,7 +9,7 @@ public enum Gallery {
     /// Renders the first tile of each prompt (square, 512 px) into a captioned contact sheet.
     public static func contactSheet(prompts: [String], seed: UInt32) async throws -> RGBAImage {
         guard !prompts.isEmpty else {
-            throw EngineError(code: "bad_request", message: "the gallery needs at least one prompt")
+            throw EngineError(code: .badRequest, message: "the gallery needs at least one prompt")
         }
         let flag = CancellationFlag()
         return try await withTaskCancellationHandler {

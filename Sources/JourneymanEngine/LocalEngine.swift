@@ -2,47 +2,77 @@ import Dispatch
 import JourneymanCore
 import JourneymanImaging
 
-/// The local engine: renders prompts procedurally, describes images by their pixels and
-/// shortens prompts, all on Dispatch threads so Swift's cooperative pool stays free.
+/// The local engine: renders prompts procedurally, describes images by their pixels and shortens prompts,
+/// all on Dispatch threads so Swift's cooperative pool and the event loops stay free.
 public struct LocalEngine: Engine {
     /// Creates the engine (it holds no state).
     public init() {}
+
+    /// `local`.
+    public var name: String { "local" }
+
+    /// Shorten, and describe of bytes the worker fetched.
+    public var capabilities: EngineCapabilities { EngineCapabilities(shorten: true, fetchesDescribeImages: false) }
+
+    /// Decodes the source and mask, renders, and answers the pixels with their lineage.
+    public func imagine(_ job: ImagineJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput {
+        let decoded = try await Self.offload {
+            let source = try job.source.map { source in
+                RenderSource(image: try PNG.decode(source.image.bytes), prompt: source.prompt, seed: source.seed, lineage: source.lineage)
+            }
+            let mask = try job.mask.map { try PNG.decode($0, maxPixels: 64_000_000) }
+            return RenderJob(action: job.action, prompt: job.prompt, seed: job.seed, source: source, mask: mask)
+        }
+        let rendered = try await render(decoded, progress: progress)
+        return ImagineOutput(image: .pixels(rendered.image), seed: job.prompt.seed ?? job.seed, lineage: rendered.lineage)
+    }
 
     /// Renders the result of one imagine task (a grid or a single image) with its lineage.
     public func render(_ job: RenderJob, progress: @escaping @Sendable (Int) -> Void) async throws -> RenderedImage {
         let flag = CancellationFlag()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RenderedImage, any Error>) in
-                DispatchQueue.global(qos: .userInitiated).async {
-                    do {
-                        let result = try ActionRunner(job: job, flag: flag, progress: progress).run()
-                        continuation.resume(returning: result)
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                }
-            }
+            try await Self.offload { try ActionRunner(job: job, flag: flag, progress: progress).run() }
         } onCancel: {
             flag.cancel()
         }
     }
 
+    /// Decodes the image (scaled down to at most 1024 pixels on its long side) and describes it.
+    public func describe(_ input: DescribeInput) async throws -> [String] {
+        guard case .bytes(let bytes) = input else {
+            throw EngineError(code: .notImplemented, message: "the local engine describes images the server has fetched")
+        }
+        let decoded: DecodedImage
+        do {
+            decoded = try await Self.offload { try ImageDecoder.decode(bytes, maxPixels: 100_000_000, fitWithin: 1024) }
+        } catch let error as ImagingError {
+            throw EngineError(code: .badRequest, message: "image_url could not be decoded: \(error.message)")
+        }
+        return try await describe(decoded.image, originalWidth: decoded.originalWidth, originalHeight: decoded.originalHeight)
+    }
+
     /// Four descriptions of an image (scene, art style, colour and light, keywords), each ending in `--ar W:H`.
     public func describe(_ image: RGBAImage, originalWidth: Int, originalHeight: Int) async throws -> [String] {
         guard originalWidth > 0 && originalHeight > 0 else {
-            throw EngineError(code: "bad_request", message: "the image has no size")
+            throw EngineError(code: .badRequest, message: "the image has no size")
         }
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[String], any Error>) in
-            DispatchQueue.global(qos: .userInitiated).async {
-                let analysis = ImageAnalyzer.analyze(image)
-                let writer = DescriptionWriter(analysis: analysis, width: originalWidth, height: originalHeight)
-                continuation.resume(returning: writer.descriptions())
-            }
+        return try await Self.offload {
+            let analysis = ImageAnalyzer.analyze(image)
+            return DescriptionWriter(analysis: analysis, width: originalWidth, height: originalHeight).descriptions()
         }
     }
 
     /// Up to five shorter prompts keeping the content words and every `--parameter`.
     public func shorten(_ prompt: String) throws -> [String] {
         try PromptShortener.shorten(prompt)
+    }
+
+    /// Runs CPU-heavy work on a Dispatch thread, never on the cooperative pool.
+    static func offload<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(with: Result { try work() })
+            }
+        }
     }
 }

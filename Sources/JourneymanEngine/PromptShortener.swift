@@ -22,7 +22,7 @@ enum PromptShortener {
         let (text, parameters) = split(prompt)
         let words = tokens(text)
         guard !words.isEmpty else {
-            throw EngineError(code: "bad_request", message: "the prompt has no words to shorten")
+            throw EngineError(code: .badRequest, message: "the prompt has no words to shorten")
         }
         // Content words, lowercased duplicates removed, order kept.
         var seen = Set<String>()

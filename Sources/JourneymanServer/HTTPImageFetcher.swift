@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import JourneymanCore
-import MidjourneyAPI
+
 import NIOCore
 
 /// Fetches Describe's `image_url` over HTTP(S) with a size cap and a timeout, checking every redirect hop.

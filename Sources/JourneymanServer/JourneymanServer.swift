@@ -3,114 +3,108 @@ import Foundation
 import Hummingbird
 import JourneymanCore
 import JourneymanEngine
+import JourneymanHTTP
 import JourneymanStore
+import MidjourneyContract
+import NIOPosix
 import Logging
 import ServiceLifecycle
 
-/// A Journeyman server assembled from its parts: store, blobs, engine, domain service, HTTP application, workers.
+/// A Journeyman server assembled from its parts: store, blobs, engine, domain, contracts, HTTP application, workers.
+/// `buildApplication(configuration:)` is the composition root that `serve` and the tests share.
 public struct JourneymanServer: Sendable {
     /// What it was built from.
     public let configuration: ServerConfiguration
     /// The store in use: SQLite in the data directory, or PostgreSQL shared with other instances.
     public let store: any TaskStore
-    /// The domain service.
-    public let service: TaskService
-    /// The HTTP application with its worker service.
+    /// The domain the contracts call.
+    public let domain: TaskDomain
+    /// The HTTP application with its services (workers, webhook sender, event relay, outbound HTTP client).
     public let application: Hummingbird.Application<RouterResponder<AppRequestContext>>
+}
 
-    /// Builds a server; opens (creating) the data directory and, for SQLite, brings the database up to date
-    /// (PostgreSQL is brought up to date on first use, under an advisory lock).
-    public init(
-        configuration: ServerConfiguration,
-        engine: any Engine = LocalEngine(),
-        fetcher: (any ImageFetcher)? = nil,
-        logger: Logger = Logger(label: "journeyman")
-    ) throws {
-        self.configuration = configuration
-        let store: any TaskStore
-        let blobs: any BlobStore
-        let sharedDirectory = try configuration.blobDirectory.map { try FileBlobStore(directory: URL(fileURLWithPath: $0)) }
-        var postgres: PostgresTaskStore?
-        if let databaseURL = configuration.databaseURL {
-            let shared = try PostgresTaskStore(url: databaseURL, logger: logger)
-            postgres = shared
-            store = shared
-            blobs = sharedDirectory ?? PostgresBlobStore(store: shared)
-        } else {
-            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-            store = try SQLiteTaskStore(path: configuration.databasePath)
-            blobs = try sharedDirectory ?? FileBlobStore(directory: configuration.imagesDirectory)
+/// The composition root: opens the store and brings its schema up to date (before anything serves), then wires
+/// the domain, the engine, the contracts' routes and the services.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    engine: any Engine = LocalEngine(),
+    fetcher: (any ImageFetcher)? = nil,
+    logger: Logger = Logger(label: "journeyman")
+) async throws -> JourneymanServer {
+    let store: any TaskStore
+    let blobs: any BlobStore
+    let sharedDirectory = try configuration.blobDirectory.map { try FileBlobStore(directory: URL(fileURLWithPath: $0)) }
+    var postgres: PostgresTaskStore?
+    if let databaseURL = configuration.databaseURL {
+        let shared = try PostgresTaskStore(url: databaseURL, logger: logger)
+        try await shared.migrate()
+        postgres = shared
+        store = shared
+        blobs = sharedDirectory ?? PostgresBlobStore(store: shared)
+    } else {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        store = try SQLiteTaskStore(path: configuration.databasePath)
+        blobs = try sharedDirectory ?? FileBlobStore(directory: configuration.imagesDirectory)
+    }
+    let domain = TaskDomain(
+        store: store, ratePolicy: configuration.rateLimit, limits: configuration.taskLimits, moderation: configuration.moderation
+    )
+    let links = ImageLinks(publicURL: configuration.effectivePublicURL)
+    let rendering = MidjourneyRendering(links: links)
+    let httpClient = HTTPClient(
+        eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+    let outbound = OutboundGuard(allowPrivateNetwork: configuration.allowPrivateNetwork)
+    let worker = TaskWorker(
+        queue: store, queries: store, blobs: blobs, completion: domain.completion, events: domain.events, engine: engine,
+        fetcher: fetcher ?? HTTPImageFetcher(client: httpClient, outbound: outbound), links: links, limits: configuration.taskLimits,
+        leaseSeconds: configuration.leaseSeconds, maxDescribeBytes: configuration.maxDescribeBytes,
+        taskTimeoutSeconds: configuration.taskTimeoutSeconds, logger: logger, now: domain.now
+    )
+    let instanceID = UUID().uuidString.lowercased().prefix(8).description
+
+    let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(
+        EnvelopeMiddleware<AppRequestContext>(knownPaths: Set(MidjourneyRoutes<AppRequestContext>.paths + ["/healthz", "/readyz"])))
+    MidjourneyRoutes<AppRequestContext>(
+        domain: domain, engine: engine, rendering: rendering, blobs: blobs, outbound: outbound, maxBodyBytes: configuration.maxBodyBytes
+    ).addRoutes(to: router)
+    router.get("/healthz") { _, _ in JSONResponse.raw(Array(#"{"status":"ok"}"#.utf8)) }
+    router.get("/readyz") { _, _ in
+        guard await store.isReachable() else {
+            throw ServiceError(.internalError, "The store is not reachable.")
         }
-        let service = TaskService(
-            store: store, blobs: blobs, links: ImageLinks(publicURL: configuration.effectivePublicURL),
-            limits: configuration.taskLimits, moderation: configuration.moderation
-        )
-        let outbound = OutboundGuard(allowPrivateNetwork: configuration.allowPrivateNetwork)
-        let runner = TaskRunner(
-            service: service,
-            engine: engine,
-            fetcher: fetcher ?? HTTPImageFetcher(outbound: outbound),
-            leaseSeconds: configuration.leaseSeconds,
-            maxDescribeBytes: configuration.maxDescribeBytes,
-            taskTimeoutSeconds: configuration.taskTimeoutSeconds,
-            logger: logger
-        )
-        let instanceID = UUID().uuidString.lowercased().prefix(8).description
-        let webhooks = WebhookService(
-            store: store, signal: service.deliverySignal, policy: configuration.webhooks,
-            outbound: outbound, instanceID: instanceID, now: service.now, logger: logger
-        )
-        let workers = WorkerService(
-            store: store,
-            runner: runner,
-            signal: service.workSignal,
-            count: configuration.workers,
-            instanceID: instanceID,
-            leaseSeconds: configuration.leaseSeconds,
-            logger: logger
-        )
-
-        let router = Router(context: AppRequestContext.self)
-        let api = APIController(
-            service: service, engine: engine, maxBodyBytes: configuration.maxBodyBytes,
-            limiter: RateLimiter(now: service.now), ratePolicy: configuration.rateLimit, outbound: outbound
-        )
-        router.middlewares.add(EnvelopeMiddleware(knownPaths: Set(APIController.paths + ["/healthz", "/readyz"])))
-        api.addRoutes(to: router)
-        ImageController(blobs: blobs).addRoutes(to: router)
-        EventsController(service: service, api: api).addRoutes(to: router)
-        router.get("/healthz") { _, _ in JSONResponse.raw(Array(#"{"status":"ok"}"#.utf8)) }
-        router.get("/readyz") { _, _ in
-            guard await store.isReachable() else {
-                throw ServiceError(.apiError, "The store is not reachable.")
-            }
-            return JSONResponse.raw(Array(#"{"status":"ready"}"#.utf8))
-        }
-
-        // Services start in this order and stop in reverse: the relay hears other instances before workers start
-        // and goes on until they have stopped.
-        var services: [any Service] = []
-        if let postgres {
-            services.append(
-                PostgresEventRelay(
-                    store: postgres, events: service.events, workSignal: service.workSignal,
-                    deliverySignal: service.deliverySignal, logger: logger
-                )
-            )
-        }
-        if configuration.workers > 0 { services.append(workers) }
-        services.append(webhooks)
-
-        self.store = store
-        self.service = service
-        self.application = Hummingbird.Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "journeyman"),
-            services: services,
-            logger: logger
-        )
+        return JSONResponse.raw(Array(#"{"status":"ready"}"#.utf8))
     }
 
+    // Services start in this order and stop in reverse: the HTTP client outlives everything that sends with it,
+    // and the relay hears other instances before workers start and goes on until they have stopped.
+    var services: [any Service] = [HTTPClientService(client: httpClient)]
+    if let postgres {
+        services.append(
+            PostgresEventRelay(
+                store: postgres, events: domain.events, workSignal: domain.workSignal, deliverySignal: domain.deliverySignal, logger: logger)
+        )
+    }
+    if configuration.workers > 0 {
+        services.append(
+            WorkerService(worker: worker, signal: domain.workSignal, count: configuration.workers, instanceID: instanceID, logger: logger))
+    }
+    services.append(
+        WebhookService(
+            store: store, renderers: [MidjourneyRendering.format: rendering], client: httpClient, signal: domain.deliverySignal,
+            policy: configuration.webhooks, outbound: outbound, instanceID: instanceID, now: domain.now, logger: logger
+        )
+    )
+    let application = Hummingbird.Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "journeyman"),
+        services: services,
+        logger: logger
+    )
+    return JourneymanServer(configuration: configuration, store: store, domain: domain, application: application)
+}
+
+extension JourneymanServer {
     /// On an empty store, creates the application `default` with a credential; answers its token (shown once), else nil.
     public func createDefaultApplicationIfEmpty() async throws -> String? {
         let store = store

@@ -2,13 +2,13 @@ import AsyncHTTPClient
 import Dispatch
 import Foundation
 import JourneymanCore
-import MidjourneyAPI
+
 import NIOCore
 import NIOPosix
 
 /// Keeps server-side fetches (describe images, webhooks) out of the server's own network:
 /// only http(s), and only hosts whose every address is public, unless private networks are allowed.
-public struct OutboundGuard: Sendable {
+public struct OutboundGuard: OutboundPolicy {
     /// Whether loopback, private, link-local and similar addresses may be reached (development and tests).
     public let allowPrivateNetwork: Bool
 

@@ -34,6 +34,7 @@ public struct WebhookPolicy: Sendable {
 /// Sends queued webhook deliveries from the store's outbox, signed, retried with backoff, in order per task.
 public struct WebhookService: Service {
     let store: any TaskStore
+    let renderers: [String: any WebhookBodyRenderer]
     let client: HTTPClient
     let signal: WorkSignal
     let policy: WebhookPolicy
@@ -44,9 +45,10 @@ public struct WebhookService: Service {
 
     /// Creates the sender.
     public init(
-        store: any TaskStore, client: HTTPClient = OutboundGuard.client, signal: WorkSignal, policy: WebhookPolicy,
-        outbound: OutboundGuard, instanceID: String, now: @escaping @Sendable () -> Double, logger: Logger
+        store: any TaskStore, renderers: [String: any WebhookBodyRenderer], client: HTTPClient = OutboundGuard.client, signal: WorkSignal,
+        policy: WebhookPolicy, outbound: OutboundGuard, instanceID: String, now: @escaping @Sendable () -> Double, logger: Logger
     ) {
+        self.renderers = renderers
         self.outbound = outbound
         self.store = store
         self.client = client
@@ -112,6 +114,11 @@ public struct WebhookService: Service {
                 logger.warning("webhook given up", metadata: ["error": "\(error.message)"])
                 return
             }
+            // The body is rendered now, in the words of the contract that accepted the task.
+            guard let body = try await body(of: delivery) else {
+                try await store.recordFailedAttempt(id: delivery.id, error: "the task or its contract is gone", nextAttemptAt: nil)
+                return
+            }
             let timestamp = Int(now())
             var request = HTTPClientRequest(url: delivery.url)
             request.method = .POST
@@ -122,9 +129,9 @@ public struct WebhookService: Service {
             request.headers.add(
                 name: "webhook-signature",
                 value: WebhookSigner.signature(
-                    secret: application.webhookSecret, id: delivery.id, timestamp: timestamp, body: delivery.body)
+                    secret: application.webhookSecret, id: delivery.id, timestamp: timestamp, body: body)
             )
-            request.body = .bytes(ByteBuffer(string: delivery.body))
+            request.body = .bytes(ByteBuffer(string: body))
             let response = try await client.execute(request, timeout: .milliseconds(Int64(policy.timeout * 1000)))
             // Read (and drop) a little of the answer so the connection can be reused.
             _ = try? await response.body.collect(upTo: 64 * 1024)
@@ -152,5 +159,12 @@ public struct WebhookService: Service {
             // The claim lapses and the delivery is attempted again: a duplicate carries the same webhook-id.
             logger.error("could not record a webhook attempt", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// The delivery's body: as queued (deliveries of earlier releases), or rendered from the task by its contract.
+    private func body(of delivery: WebhookDelivery) async throws -> String? {
+        if let body = delivery.body { return body }
+        guard let renderer = renderers[delivery.format], let task = try await store.task(id: delivery.taskID) else { return nil }
+        return renderer.body(of: delivery, task: task)
     }
 }

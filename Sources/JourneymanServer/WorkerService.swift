@@ -3,37 +3,36 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// The pool of workers that claim pending tasks from the store and run them.
+/// Starts and stops the workers: each claims tasks from the store and runs them (`TaskWorker` does the work).
 public struct WorkerService: Service {
-    let store: any TaskStore
-    let runner: TaskRunner
+    let worker: TaskWorker
     let signal: WorkSignal
     let count: Int
     let instanceID: String
-    let leaseSeconds: Double
     let logger: Logger
 
     /// Creates a pool of `count` workers named after `instanceID`.
-    public init(
-        store: any TaskStore, runner: TaskRunner, signal: WorkSignal, count: Int, instanceID: String, leaseSeconds: Double, logger: Logger
-    ) {
-        self.store = store
-        self.runner = runner
+    public init(worker: TaskWorker, signal: WorkSignal, count: Int, instanceID: String, logger: Logger) {
+        self.worker = worker
         self.signal = signal
         self.count = count
         self.instanceID = instanceID
-        self.leaseSeconds = leaseSeconds
         self.logger = logger
     }
 
-    /// Runs the workers until shutdown: on a graceful one they stop claiming and let running tasks finish.
+    /// Runs the workers until shutdown: on a graceful one they stop claiming and let running tasks finish;
+    /// when the grace period ends, what still runs goes back to pending at once.
     public func run() async throws {
         logger.info("workers started", metadata: ["count": "\(count)", "instance": "\(instanceID)"])
         let stopping = StopFlag()
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 for index in 0..<count {
-                    group.addTask { await work(owner: "\(instanceID)/\(index)", stopping: stopping) }
+                    group.addTask {
+                        await worker.work(owner: "\(instanceID)/\(index)", signal: signal) {
+                            stopping.value.load(ordering: .relaxed)
+                        }
+                    }
                 }
             }
         } onGracefulShutdown: {
@@ -41,24 +40,9 @@ public struct WorkerService: Service {
             stopping.value.store(true, ordering: .relaxed)
             for _ in 0..<count { signal.notify() }
         }
-        let waiting = (try? await store.unfinishedTaskCount()) ?? 0
+        let queue = worker.queue
+        let waiting = await Task.detached { (try? await queue.unfinishedTaskCount()) ?? 0 }.value
         logger.info("workers stopped", metadata: ["unfinished_tasks": "\(waiting)"])
-    }
-
-    private func work(owner: String, stopping: StopFlag) async {
-        while !Task.isCancelled && !stopping.value.load(ordering: .relaxed) {
-            do {
-                if let task = try await store.claimTask(
-                    owner: owner, now: runner.service.now(), leaseSeconds: leaseSeconds, limits: runner.service.limits)
-                {
-                    await runner.run(task, owner: owner)
-                    continue
-                }
-            } catch {
-                logger.error("could not claim work", metadata: ["error": "\(error)"])
-            }
-            await signal.wait(timeout: 1)
-        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import JourneymanCore
 import Logging
 import PostgresNIO
 
@@ -9,6 +10,8 @@ enum PostgresMigrations {
         let version: Int
         let name: String
         let statements: [String]
+        /// Work in Swift after the statements, in the same transaction (data the statements cannot translate).
+        var backfill: (@Sendable (PostgresConnection, Logger) async throws -> Void)? = nil
     }
 
     /// Every version so far. Never edit one that has shipped: add the next.
@@ -105,7 +108,38 @@ enum PostgresMigrations {
                 "CREATE TABLE blobs (name TEXT PRIMARY KEY, bytes BYTEA NOT NULL, created_at DOUBLE PRECISION NOT NULL)"
             ]
         ),
+        Migration(
+            version: 3,
+            name: "domain commands and results; bodies rendered when sent",
+            statements: [
+                "ALTER TABLE tasks ADD COLUMN command TEXT",
+                "ALTER TABLE tasks ADD COLUMN result TEXT",
+                "ALTER TABLE tasks ADD COLUMN callback_format TEXT NOT NULL DEFAULT 'midjourney'",
+                "ALTER TABLE deliveries ALTER COLUMN body DROP NOT NULL",
+                "ALTER TABLE deliveries ADD COLUMN format TEXT NOT NULL DEFAULT 'midjourney'",
+                "ALTER TABLE deliveries ADD COLUMN progress BIGINT",
+            ],
+            backfill: translateLegacyTasks
+        ),
     ]
+
+    /// Tasks of earlier releases kept the wire's request and finished body: translated once, in the migration.
+    static func translateLegacyTasks(_ connection: PostgresConnection, _ logger: Logger) async throws {
+        let rows = try await connection.query(
+            "SELECT id, type, action, state, request, response, parent_id, seed, lineage FROM tasks WHERE command IS NULL",
+            logger: logger
+        ).collect()
+        for row in rows {
+            let (id, type, action, state, request, response, parentID, seed, lineage) = try row.decode(
+                (String, String, String, String, String, String?, String?, Int64?, String?).self)
+            let translated = try LegacyTaskTranslation.translate(
+                LegacyTaskTranslation.OldTask(
+                    id: id, type: type, action: action, state: state, request: request, response: response, parentID: parentID,
+                    seed: seed, lineage: lineage))
+            try await connection.query(
+                "UPDATE tasks SET command = \(translated.command), result = \(translated.result) WHERE id = \(id)", logger: logger)
+        }
+    }
 
     /// Brings the schema up to date. Several instances may start at once: a transaction-scoped advisory lock lets
     /// one migrate while the others wait, then find nothing left to do. DDL is transactional, so a failed version
@@ -135,6 +169,7 @@ enum PostgresMigrations {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
+                try await migration.backfill?(connection, logger)
                 let now = Date().timeIntervalSince1970
                 try await connection.query(
                     "INSERT INTO journeyman_migrations (version, name, applied_at) VALUES (\(migration.version), \(migration.name), \(now))",

@@ -1,7 +1,6 @@
 import Foundation
 import JourneymanCore
 import Logging
-import MidjourneyAPI
 import PostgresNIO
 import Synchronization
 
@@ -161,7 +160,9 @@ public final class PostgresTaskStore: TaskStore {
 
     // MARK: Tasks
 
-    public func insertTask(_ task: TaskRow, limits: TaskLimits) async throws {
+    public func insertTask(_ task: TaskSnapshot, limits: TaskLimits) async throws {
+        let command = try DomainCoding.encode(task.command)
+        let result = try task.result.map { try DomainCoding.encode($0) }
         try await transaction { connection in
             // Locking the application's row makes concurrent inserts of one application take turns, as SQLite's
             // single writer does: the queue limit and the balance are then checked against settled numbers.
@@ -173,12 +174,12 @@ public final class PostgresTaskStore: TaskStore {
                 throw StoreError.unknownApplication(task.applicationID)
             }
             let (credits, ownLimit) = try application.decode((Int, Int?).self)
-            if let limit = ownLimit ?? limits.maxPendingPerApplication {
+            if let limit = StoreRules.pendingLimit(own: ownLimit, limits: limits) {
                 let pending =
                     try await self.rows(
                         "SELECT COUNT(*) FROM tasks WHERE application_id = \(task.applicationID) AND state = 'pending'", on: connection
                     ).first?.decode(Int.self) ?? 0
-                if pending >= limit { throw StoreError.queueFull(limit: limit) }
+                try StoreRules.checkQueue(pending: pending, limit: limit)
             }
             if task.cost > 0 {
                 guard credits >= task.cost else { throw StoreError.insufficientCredits(balance: credits, cost: task.cost) }
@@ -189,13 +190,13 @@ public final class PostgresTaskStore: TaskStore {
             try await connection.query(
                 """
                 INSERT INTO tasks (id, object_id, application_id, credential_id, trace_id, type, request, state, progress,
-                    image_id, job_id, created_at, started_at, finished_at, response, action, parent_id, seed, lineage, cost,
-                    lease_owner, lease_expires_at, callback_url, progress_webhooks)
+                    image_id, job_id, created_at, started_at, finished_at, action, parent_id, cost,
+                    lease_owner, lease_expires_at, callback_url, progress_webhooks, callback_format, command, result)
                 VALUES (\(task.id), \(task.objectID), \(task.applicationID), \(task.credentialID), \(task.traceID),
-                    \(task.type.rawValue), \(task.request), \(task.state.rawValue), \(task.progress), \(task.imageID),
-                    \(task.jobID), \(task.createdAt), \(task.startedAt), \(task.finishedAt), \(task.response), \(task.action),
-                    \(task.parentID), \(task.seed), \(task.lineage), \(task.cost), \(task.leaseOwner), \(task.leaseExpiresAt),
-                    \(task.callbackURL), \(task.progressWebhooks))
+                    \(task.kind.rawValue), \(task.acceptedRequest), \(task.state.rawValue), \(task.progress), \(task.imageID),
+                    \(task.jobID), \(task.createdAt), \(task.startedAt), \(task.finishedAt), \(task.command.actionName),
+                    \(task.parentID), \(task.cost), \(task.leaseOwner), \(task.leaseExpiresAt),
+                    \(task.callbackURL), \(task.progressWebhooks), \(task.callbackFormat), \(command), \(result))
                 """,
                 logger: self.logger
             )
@@ -203,43 +204,43 @@ public final class PostgresTaskStore: TaskStore {
         }
     }
 
-    public func task(id: String, applicationID: String) async throws -> TaskRow? {
+    public func task(id: String, applicationID: String) async throws -> TaskSnapshot? {
         try await rows("SELECT * FROM tasks WHERE id = \(id) AND application_id = \(applicationID)").first.map(Self.task)
     }
 
-    public func task(traceID: String, applicationID: String) async throws -> TaskRow? {
+    public func task(traceID: String, applicationID: String) async throws -> TaskSnapshot? {
         try await rows(
             "SELECT * FROM tasks WHERE application_id = \(applicationID) AND trace_id = \(traceID) ORDER BY created_at LIMIT 1"
         ).first.map(Self.task)
     }
 
-    public func task(imageID: String, applicationID: String) async throws -> TaskRow? {
+    public func task(imageID: String, applicationID: String) async throws -> TaskSnapshot? {
         try await rows("SELECT * FROM tasks WHERE image_id = \(imageID) AND application_id = \(applicationID)").first.map(Self.task)
     }
 
-    public func task(id: String) async throws -> TaskRow? {
+    public func task(id: String) async throws -> TaskSnapshot? {
         try await rows("SELECT * FROM tasks WHERE id = \(id)").first.map(Self.task)
     }
 
-    public func tasks(ids: [String], applicationID: String) async throws -> [TaskRow] {
+    public func tasks(ids: [String], applicationID: String) async throws -> [TaskSnapshot] {
         guard !ids.isEmpty else { return [] }
         return try await rows("SELECT * FROM tasks WHERE application_id = \(applicationID) AND id = ANY(\(ids))").map(Self.task)
     }
 
-    public func tasks(traceIDs: [String], applicationID: String) async throws -> [TaskRow] {
+    public func tasks(traceIDs: [String], applicationID: String) async throws -> [TaskSnapshot] {
         guard !traceIDs.isEmpty else { return [] }
         return try await rows(
             "SELECT * FROM tasks WHERE application_id = \(applicationID) AND trace_id = ANY(\(traceIDs)) ORDER BY created_at"
         ).map(Self.task)
     }
 
-    public func tasks(applicationID: String, offset: Int, limit: Int) async throws -> [TaskRow] {
+    public func tasks(applicationID: String, offset: Int, limit: Int) async throws -> [TaskSnapshot] {
         try await rows(
             "SELECT * FROM tasks WHERE application_id = \(applicationID) ORDER BY created_at DESC, id DESC LIMIT \(limit) OFFSET \(offset)"
         ).map(Self.task)
     }
 
-    public func claimTask(owner: String, now: Double, leaseSeconds: Double, limits: TaskLimits) async throws -> TaskRow? {
+    public func claimTask(owner: String, now: Double, leaseSeconds: Double, limits: TaskLimits) async throws -> TaskSnapshot? {
         try await transaction { connection in
             // Applications found at their running limit once the race is settled; the next candidate skips them.
             var full: [String] = []
@@ -283,12 +284,12 @@ public final class PostgresTaskStore: TaskStore {
 
     /// Whether the candidate's application is still under its running limit once other instances' claims of the
     /// same application have committed: its row lock makes those claims take turns (only when a limit applies).
-    private func mayRun(_ candidate: TaskRow, now: Double, limits: TaskLimits, on connection: PostgresConnection) async throws -> Bool {
+    private func mayRun(_ candidate: TaskSnapshot, now: Double, limits: TaskLimits, on connection: PostgresConnection) async throws -> Bool {
         let own =
             try await rows(
                 "SELECT max_running FROM applications WHERE id = \(candidate.applicationID)", on: connection
             ).first?.decode(Int?.self) ?? nil
-        guard let limit = own ?? limits.maxRunningPerApplication else { return true }
+        guard let limit = StoreRules.runningLimit(own: own, limits: limits) else { return true }
         try await connection.query("SELECT 1 FROM applications WHERE id = \(candidate.applicationID) FOR UPDATE", logger: logger)
         let running =
             try await rows(
@@ -301,22 +302,22 @@ public final class PostgresTaskStore: TaskStore {
         return running < limit
     }
 
-    public func updateProgress(
-        id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double, webhook: WebhookDelivery?
-    ) async throws -> Bool {
+    public func updateProgress(id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double) async throws -> Bool {
         try await transaction { connection in
             guard
-                let before = try await self.rows(
-                    "SELECT progress FROM tasks WHERE id = \(id) AND state = 'running' AND lease_owner = \(owner) FOR UPDATE",
+                let task = try await self.rows(
+                    "SELECT * FROM tasks WHERE id = \(id) AND state = 'running' AND lease_owner = \(owner) FOR UPDATE",
                     on: connection
-                ).first?.decode(Int.self)
+                ).first.map(Self.task)
             else { return false }
             try await connection.query(
                 "UPDATE tasks SET progress = GREATEST(progress, \(progress)), lease_expires_at = \(now + leaseSeconds) WHERE id = \(id)",
                 logger: self.logger
             )
-            if progress > before {
-                if let webhook { try await self.enqueue(webhook, on: connection) }
+            if progress > task.progress {
+                if let delivery = StoreRules.progressDelivery(task, from: task.progress, to: progress, now: now) {
+                    try await self.enqueue(delivery, on: connection)
+                }
                 try await self.notify(.progress(taskID: id, progress: progress), on: connection)
             }
             return true
@@ -324,32 +325,33 @@ public final class PostgresTaskStore: TaskStore {
     }
 
     public func finishTask(id: String, owner: String?, outcome: TaskOutcome) async throws -> Bool {
-        try await transaction { connection in
-            // The compare-and-set: only an unfinished task (held by `owner`, when given) changes; the row lock the
-            // UPDATE takes makes a racing finisher wait and then find it finished.
-            let progress: Int? = outcome.state == .succeeded ? 100 : nil
-            let updated = try await self.rows(
+        let result = try DomainCoding.encode(outcome.result)
+        return try await transaction { connection in
+            // The compare-and-set: only an unfinished task (held by `owner`, when given) changes; the row lock
+            // makes a racing finisher wait and then find it finished.
+            guard
+                let task = try await self.rows(
+                    """
+                    SELECT * FROM tasks WHERE id = \(id) AND state IN ('pending', 'running')
+                      AND (\(owner)::text IS NULL OR lease_owner = \(owner))
+                    FOR UPDATE
+                    """,
+                    on: connection
+                ).first.map(Self.task)
+            else { return false }
+            try await connection.query(
                 """
-                UPDATE tasks SET state = \(outcome.state.rawValue), progress = COALESCE(\(progress)::bigint, progress),
-                    response = \(outcome.response), lineage = \(outcome.lineage), finished_at = \(outcome.finishedAt),
-                    lease_owner = NULL, lease_expires_at = NULL
-                WHERE id = \(id) AND state IN ('pending', 'running') AND (\(owner)::text IS NULL OR lease_owner = \(owner))
-                RETURNING application_id, callback_url, cost
+                UPDATE tasks SET state = \(outcome.state.rawValue), progress = \(StoreRules.finalProgress(task.progress, outcome: outcome)),
+                    result = \(result), finished_at = \(outcome.finishedAt), lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = \(id)
                 """,
-                on: connection
+                logger: self.logger
             )
-            guard let finished = updated.first else { return false }
-            let (applicationID, callbackURL, cost) = try finished.decode((String, String?, Int).self)
-            if let callbackURL {
-                let delivery = WebhookDelivery(
-                    id: outcome.webhookID, taskID: id, applicationID: applicationID, url: callbackURL, body: outcome.response,
-                    kind: .finished, nextAttemptAt: outcome.finishedAt, createdAt: outcome.finishedAt
-                )
-                try await self.enqueue(delivery, on: connection)
-            }
-            if outcome.state != .succeeded {
+            if let delivery = StoreRules.finishedDelivery(task, outcome: outcome) { try await self.enqueue(delivery, on: connection) }
+            let refund = StoreRules.refund(cost: task.cost, outcome: outcome)
+            if refund > 0 {
                 try await connection.query(
-                    "UPDATE applications SET credits = credits + \(cost) WHERE id = \(applicationID)", logger: self.logger
+                    "UPDATE applications SET credits = credits + \(refund) WHERE id = \(task.applicationID)", logger: self.logger
                 )
             }
             try await self.notify(.finished(taskID: id), on: connection)
@@ -383,9 +385,10 @@ public final class PostgresTaskStore: TaskStore {
     private func enqueue(_ delivery: WebhookDelivery, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO deliveries (id, task_id, application_id, url, body, kind, sequence, state, attempts, next_attempt_at, created_at)
+            INSERT INTO deliveries (id, task_id, application_id, url, body, format, progress, kind, sequence, state, attempts,
+                next_attempt_at, created_at)
             VALUES (\(delivery.id), \(delivery.taskID), \(delivery.applicationID), \(delivery.url), \(delivery.body),
-                \(delivery.kind.rawValue),
+                \(delivery.format), \(delivery.progress), \(delivery.kind.rawValue),
                 (SELECT COALESCE(MAX(sequence), 0) + 1 FROM deliveries WHERE task_id = \(delivery.taskID)),
                 'pending', 0, \(delivery.nextAttemptAt), \(delivery.createdAt))
             """,
@@ -561,25 +564,24 @@ public final class PostgresTaskStore: TaskStore {
         )
     }
 
-    private static func task(_ row: PostgresRow) throws -> TaskRow {
+    private static func task(_ row: PostgresRow) throws -> TaskSnapshot {
         let cells = row.makeRandomAccess()
-        return TaskRow(
+        return TaskSnapshot(
             id: try cells["id"].decode(String.self), objectID: try cells["object_id"].decode(String.self),
             applicationID: try cells["application_id"].decode(String.self),
             credentialID: try cells["credential_id"].decode(String.self), traceID: try cells["trace_id"].decode(String.self),
-            type: TaskType(rawValue: try cells["type"].decode(String.self)) ?? .imagine,
-            request: try cells["request"].decode(String.self),
+            command: try DomainCoding.decode(TaskCommand.self, from: try cells["command"].decode(String.self)),
+            acceptedRequest: try cells["request"].decode(String.self),
             state: TaskState(rawValue: try cells["state"].decode(String.self)) ?? .pending,
             progress: try cells["progress"].decode(Int.self), imageID: try cells["image_id"].decode(String?.self),
             jobID: try cells["job_id"].decode(String.self), createdAt: try cells["created_at"].decode(Double.self),
             startedAt: try cells["started_at"].decode(Double?.self), finishedAt: try cells["finished_at"].decode(Double?.self),
-            response: try cells["response"].decode(String?.self), action: try cells["action"].decode(String.self),
-            parentID: try cells["parent_id"].decode(String?.self), seed: try cells["seed"].decode(Int64?.self),
-            lineage: try cells["lineage"].decode(String?.self), cost: try cells["cost"].decode(Int.self),
-            leaseOwner: try cells["lease_owner"].decode(String?.self),
+            result: try cells["result"].decode(String?.self).map { try DomainCoding.decode(TaskResult.self, from: $0) },
+            cost: try cells["cost"].decode(Int.self), leaseOwner: try cells["lease_owner"].decode(String?.self),
             leaseExpiresAt: try cells["lease_expires_at"].decode(Double?.self),
             callbackURL: try cells["callback_url"].decode(String?.self),
-            progressWebhooks: try cells["progress_webhooks"].decode(Bool.self)
+            progressWebhooks: try cells["progress_webhooks"].decode(Bool.self),
+            callbackFormat: try cells["callback_format"].decode(String.self)
         )
     }
 
@@ -588,7 +590,8 @@ public final class PostgresTaskStore: TaskStore {
         return WebhookDelivery(
             id: try cells["id"].decode(String.self), taskID: try cells["task_id"].decode(String.self),
             applicationID: try cells["application_id"].decode(String.self), url: try cells["url"].decode(String.self),
-            body: try cells["body"].decode(String.self),
+            body: try cells["body"].decode(String?.self), format: try cells["format"].decode(String.self),
+            progress: try cells["progress"].decode(Int?.self),
             kind: WebhookDelivery.Kind(rawValue: try cells["kind"].decode(String.self)) ?? .finished,
             sequence: try cells["sequence"].decode(Int.self),
             state: WebhookDelivery.State(rawValue: try cells["state"].decode(String.self)) ?? .pending,

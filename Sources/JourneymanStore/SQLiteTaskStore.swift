@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import JourneymanCore
-import MidjourneyAPI
 
 /// The embedded store: one SQLite file in WAL mode, shared safely with `journeyman token` run beside a server.
 public final class SQLiteTaskStore: TaskStore {
@@ -110,6 +109,57 @@ public final class SQLiteTaskStore: TaskStore {
                     """
             )
         }
+        migrator.registerMigration("v4: domain commands and results; bodies rendered when sent") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE tasks ADD COLUMN command TEXT;
+                    ALTER TABLE tasks ADD COLUMN result TEXT;
+                    ALTER TABLE tasks ADD COLUMN callback_format TEXT NOT NULL DEFAULT 'midjourney';
+                    CREATE TABLE deliveries_v4 (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        task_id TEXT NOT NULL,
+                        application_id TEXT NOT NULL,
+                        url TEXT NOT NULL,
+                        body TEXT,
+                        format TEXT NOT NULL DEFAULT 'midjourney',
+                        progress INTEGER,
+                        kind TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        state TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at REAL NOT NULL,
+                        last_error TEXT,
+                        created_at REAL NOT NULL,
+                        delivered_at REAL,
+                        lease_owner TEXT,
+                        lease_expires_at REAL,
+                        UNIQUE (task_id, sequence)
+                    );
+                    INSERT INTO deliveries_v4 (id, task_id, application_id, url, body, kind, sequence, state, attempts,
+                        next_attempt_at, last_error, created_at, delivered_at, lease_owner, lease_expires_at)
+                    SELECT id, task_id, application_id, url, body, kind, sequence, state, attempts,
+                        next_attempt_at, last_error, created_at, delivered_at, lease_owner, lease_expires_at FROM deliveries;
+                    DROP TABLE deliveries;
+                    ALTER TABLE deliveries_v4 RENAME TO deliveries;
+                    CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE state = 'pending';
+                    CREATE INDEX deliveries_by_task ON deliveries(task_id, sequence);
+                    """
+            )
+            // Tasks of earlier releases kept the wire's request and finished body: translated once, here.
+            let old = try Row.fetchAll(
+                db, sql: "SELECT id, type, action, state, request, response, parent_id, seed, lineage FROM tasks WHERE command IS NULL")
+            for row in old {
+                let translated = try LegacyTaskTranslation.translate(
+                    LegacyTaskTranslation.OldTask(
+                        id: row["id"], type: row["type"], action: row["action"], state: row["state"], request: row["request"],
+                        response: row["response"], parentID: row["parent_id"], seed: row["seed"], lineage: row["lineage"]
+                    ))
+                try db.execute(
+                    sql: "UPDATE tasks SET command = ?, result = ? WHERE id = ?",
+                    arguments: [translated.command, translated.result, row["id"] as String]
+                )
+            }
+        }
         return migrator
     }
 
@@ -118,8 +168,14 @@ public final class SQLiteTaskStore: TaskStore {
     public func createApplication(_ application: Application) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "INSERT INTO applications (id, name, credits, webhook_secret, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [application.id, application.name, application.credits, application.webhookSecret, application.createdAt]
+                sql: """
+                    INSERT INTO applications (id, name, credits, webhook_secret, created_at, max_running, max_pending)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    application.id, application.name, application.credits, application.webhookSecret, application.createdAt,
+                    application.maxRunning, application.maxPending,
+                ]
             )
         }
     }
@@ -199,13 +255,14 @@ public final class SQLiteTaskStore: TaskStore {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO credentials (id, application_id, name, token_hash, scopes, revoked, expires_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO credentials (id, application_id, name, token_hash, scopes, revoked, expires_at, created_at,
+                        rate_per_second, rate_burst)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     credential.id, credential.applicationID, credential.name, credential.tokenHash,
                     credential.scopes.map(\.rawValue).sorted().joined(separator: ","), credential.revoked,
-                    credential.expiresAt, credential.createdAt,
+                    credential.expiresAt, credential.createdAt, credential.ratePerSecond, credential.rateBurst,
                 ]
             )
         }
@@ -232,16 +289,18 @@ public final class SQLiteTaskStore: TaskStore {
 
     // MARK: Tasks
 
-    public func insertTask(_ task: TaskRow, limits: TaskLimits) async throws {
+    public func insertTask(_ task: TaskSnapshot, limits: TaskLimits) async throws {
+        let command = try DomainCoding.encode(task.command)
+        let result = try task.result.map { try DomainCoding.encode($0) }
         try await pool.write { db in
             let ownLimit = try Int.fetchOne(db, sql: "SELECT max_pending FROM applications WHERE id = ?", arguments: [task.applicationID])
-            if let limit = ownLimit ?? limits.maxPendingPerApplication {
+            if let limit = StoreRules.pendingLimit(own: ownLimit, limits: limits) {
                 let pending =
                     try Int.fetchOne(
                         db, sql: "SELECT COUNT(*) FROM tasks WHERE application_id = ? AND state = 'pending'",
                         arguments: [task.applicationID]
                     ) ?? 0
-                if pending >= limit { throw StoreError.queueFull(limit: limit) }
+                try StoreRules.checkQueue(pending: pending, limit: limit)
             }
             if task.cost > 0 {
                 try db.execute(
@@ -257,44 +316,46 @@ public final class SQLiteTaskStore: TaskStore {
                     }
                     throw StoreError.insufficientCredits(balance: balance, cost: task.cost)
                 }
+            } else if try Bool.fetchOne(db, sql: "SELECT 1 FROM applications WHERE id = ?", arguments: [task.applicationID]) == nil {
+                throw StoreError.unknownApplication(task.applicationID)
             }
             try db.execute(
                 sql: """
                     INSERT INTO tasks (id, object_id, application_id, credential_id, trace_id, type, request, state, progress,
-                        image_id, job_id, created_at, started_at, finished_at, response, action, parent_id, seed, lineage, cost,
-                        lease_owner, lease_expires_at, callback_url, progress_webhooks)
+                        image_id, job_id, created_at, started_at, finished_at, action, parent_id, cost,
+                        lease_owner, lease_expires_at, callback_url, progress_webhooks, callback_format, command, result)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    task.id, task.objectID, task.applicationID, task.credentialID, task.traceID, task.type.rawValue,
-                    task.request, task.state.rawValue, task.progress, task.imageID, task.jobID, task.createdAt,
-                    task.startedAt, task.finishedAt, task.response, task.action, task.parentID, task.seed, task.lineage,
-                    task.cost, task.leaseOwner, task.leaseExpiresAt, task.callbackURL, task.progressWebhooks,
+                    task.id, task.objectID, task.applicationID, task.credentialID, task.traceID, task.kind.rawValue,
+                    task.acceptedRequest, task.state.rawValue, task.progress, task.imageID, task.jobID, task.createdAt,
+                    task.startedAt, task.finishedAt, task.command.actionName, task.parentID, task.cost, task.leaseOwner,
+                    task.leaseExpiresAt, task.callbackURL, task.progressWebhooks, task.callbackFormat, command, result,
                 ]
             )
         }
     }
 
-    public func task(id: String, applicationID: String) async throws -> TaskRow? {
+    public func task(id: String, applicationID: String) async throws -> TaskSnapshot? {
         try await fetchOne("SELECT * FROM tasks WHERE id = ? AND application_id = ?", [id, applicationID])
     }
 
-    public func task(traceID: String, applicationID: String) async throws -> TaskRow? {
+    public func task(traceID: String, applicationID: String) async throws -> TaskSnapshot? {
         try await fetchOne(
             "SELECT * FROM tasks WHERE application_id = ? AND trace_id = ? ORDER BY created_at LIMIT 1",
             [applicationID, traceID]
         )
     }
 
-    public func task(imageID: String, applicationID: String) async throws -> TaskRow? {
+    public func task(imageID: String, applicationID: String) async throws -> TaskSnapshot? {
         try await fetchOne("SELECT * FROM tasks WHERE image_id = ? AND application_id = ?", [imageID, applicationID])
     }
 
-    public func task(id: String) async throws -> TaskRow? {
+    public func task(id: String) async throws -> TaskSnapshot? {
         try await fetchOne("SELECT * FROM tasks WHERE id = ?", [id])
     }
 
-    public func tasks(ids: [String], applicationID: String) async throws -> [TaskRow] {
+    public func tasks(ids: [String], applicationID: String) async throws -> [TaskSnapshot] {
         guard !ids.isEmpty else { return [] }
         let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
         return try await fetchAll(
@@ -303,7 +364,7 @@ public final class SQLiteTaskStore: TaskStore {
         )
     }
 
-    public func tasks(traceIDs: [String], applicationID: String) async throws -> [TaskRow] {
+    public func tasks(traceIDs: [String], applicationID: String) async throws -> [TaskSnapshot] {
         guard !traceIDs.isEmpty else { return [] }
         let placeholders = Array(repeating: "?", count: traceIDs.count).joined(separator: ", ")
         return try await fetchAll(
@@ -312,17 +373,17 @@ public final class SQLiteTaskStore: TaskStore {
         )
     }
 
-    public func tasks(applicationID: String, offset: Int, limit: Int) async throws -> [TaskRow] {
+    public func tasks(applicationID: String, offset: Int, limit: Int) async throws -> [TaskSnapshot] {
         try await fetchAll(
             "SELECT * FROM tasks WHERE application_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
             [applicationID, limit, offset]
         )
     }
 
-    public func claimTask(owner: String, now: Double, leaseSeconds: Double, limits: TaskLimits) async throws -> TaskRow? {
+    public func claimTask(owner: String, now: Double, leaseSeconds: Double, limits: TaskLimits) async throws -> TaskSnapshot? {
         try await pool.write { db in
             guard
-                var row = try Row.fetchOne(
+                let candidate = try Row.fetchOne(
                     db,
                     sql: """
                         SELECT t.* FROM tasks t INDEXED BY tasks_unfinished
@@ -336,69 +397,55 @@ public final class SQLiteTaskStore: TaskStore {
                     arguments: [now, now, limits.maxRunningPerApplication]
                 ).map(Self.task)
             else { return nil }
-            row.state = .running
-            row.leaseOwner = owner
-            row.leaseExpiresAt = now + leaseSeconds
-            row.startedAt = row.startedAt ?? now
+            let claimed = StoreRules.claimedTask(candidate, owner: owner, now: now, leaseSeconds: leaseSeconds)
             try db.execute(
                 sql: "UPDATE tasks SET state = 'running', lease_owner = ?, lease_expires_at = ?, started_at = ? WHERE id = ?",
-                arguments: [owner, row.leaseExpiresAt, row.startedAt, row.id]
+                arguments: [owner, claimed.leaseExpiresAt, claimed.startedAt, claimed.id]
             )
-            return row
+            return claimed
         }
     }
 
-    public func updateProgress(
-        id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double, webhook: WebhookDelivery?
-    ) async throws -> Bool {
+    public func updateProgress(id: String, owner: String, progress: Int, now: Double, leaseSeconds: Double) async throws -> Bool {
         try await pool.write { db in
-            let before = try Int.fetchOne(
-                db, sql: "SELECT progress FROM tasks WHERE id = ? AND state = 'running' AND lease_owner = ?", arguments: [id, owner]
-            )
-            guard let before else { return false }
+            guard
+                let task = try Row.fetchOne(
+                    db, sql: "SELECT * FROM tasks WHERE id = ? AND state = 'running' AND lease_owner = ?", arguments: [id, owner]
+                ).map(Self.task)
+            else { return false }
             try db.execute(
                 sql: "UPDATE tasks SET progress = MAX(progress, ?), lease_expires_at = ? WHERE id = ?",
                 arguments: [progress, now + leaseSeconds, id]
             )
-            if let webhook, progress > before {
-                try Self.enqueue(webhook, db: db)
+            if let delivery = StoreRules.progressDelivery(task, from: task.progress, to: progress, now: now) {
+                try Self.enqueue(delivery, db: db)
             }
             return true
         }
     }
 
     public func finishTask(id: String, owner: String?, outcome: TaskOutcome) async throws -> Bool {
-        try await pool.write { db in
-            let ownerClause = owner == nil ? "" : " AND lease_owner = ?"
-            var arguments: StatementArguments = [
-                outcome.state.rawValue, outcome.state == .succeeded ? 100 : nil, outcome.response, outcome.lineage,
-                outcome.finishedAt, id,
-            ]
-            if let owner { arguments += [owner] }
+        let result = try DomainCoding.encode(outcome.result)
+        return try await pool.write { db in
+            guard
+                let task = try Row.fetchOne(
+                    db, sql: "SELECT * FROM tasks WHERE id = ? AND state IN ('pending', 'running')", arguments: [id]
+                ).map(Self.task)
+            else { return false }
+            if let owner, task.leaseOwner != owner { return false }
             try db.execute(
                 sql: """
-                    UPDATE tasks SET state = ?, progress = COALESCE(?, progress), response = ?, lineage = ?, finished_at = ?,
-                        lease_owner = NULL, lease_expires_at = NULL
-                    WHERE id = ? AND state IN ('pending', 'running')\(ownerClause)
+                    UPDATE tasks SET state = ?, progress = ?, result = ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ?
                     """,
-                arguments: arguments
+                arguments: [
+                    outcome.state.rawValue, StoreRules.finalProgress(task.progress, outcome: outcome), result, outcome.finishedAt, id,
+                ]
             )
-            guard db.changesCount > 0 else { return false }
-            if let row = try Row.fetchOne(db, sql: "SELECT application_id, callback_url FROM tasks WHERE id = ?", arguments: [id]),
-                let url = row["callback_url"] as String?
-            {
-                let delivery = WebhookDelivery(
-                    id: outcome.webhookID, taskID: id, applicationID: row["application_id"], url: url, body: outcome.response,
-                    kind: .finished, nextAttemptAt: outcome.finishedAt, createdAt: outcome.finishedAt
-                )
-                try Self.enqueue(delivery, db: db)
-            }
-            if outcome.state != .succeeded {
-                try db.execute(
-                    sql:
-                        "UPDATE applications SET credits = credits + (SELECT cost FROM tasks WHERE id = ?) WHERE id = (SELECT application_id FROM tasks WHERE id = ?)",
-                    arguments: [id, id]
-                )
+            if let delivery = StoreRules.finishedDelivery(task, outcome: outcome) { try Self.enqueue(delivery, db: db) }
+            let refund = StoreRules.refund(cost: task.cost, outcome: outcome)
+            if refund > 0 {
+                try db.execute(sql: "UPDATE applications SET credits = credits + ? WHERE id = ?", arguments: [refund, task.applicationID])
             }
             return true
         }
@@ -428,12 +475,13 @@ public final class SQLiteTaskStore: TaskStore {
             (try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM deliveries WHERE task_id = ?", arguments: [delivery.taskID]) ?? 0) + 1
         try db.execute(
             sql: """
-                INSERT INTO deliveries (id, task_id, application_id, url, body, kind, sequence, state, attempts, next_attempt_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+                INSERT INTO deliveries (id, task_id, application_id, url, body, format, progress, kind, sequence, state, attempts,
+                    next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
                 """,
             arguments: [
-                delivery.id, delivery.taskID, delivery.applicationID, delivery.url, delivery.body, delivery.kind.rawValue, sequence,
-                delivery.nextAttemptAt, delivery.createdAt,
+                delivery.id, delivery.taskID, delivery.applicationID, delivery.url, delivery.body, delivery.format, delivery.progress,
+                delivery.kind.rawValue, sequence, delivery.nextAttemptAt, delivery.createdAt,
             ]
         )
     }
@@ -516,11 +564,11 @@ public final class SQLiteTaskStore: TaskStore {
 
     // MARK: Row mapping
 
-    private func fetchOne(_ sql: String, _ arguments: StatementArguments) async throws -> TaskRow? {
+    private func fetchOne(_ sql: String, _ arguments: StatementArguments) async throws -> TaskSnapshot? {
         try await pool.read { db in try Row.fetchOne(db, sql: sql, arguments: arguments).map(Self.task) }
     }
 
-    private func fetchAll(_ sql: String, _ arguments: StatementArguments) async throws -> [TaskRow] {
+    private func fetchAll(_ sql: String, _ arguments: StatementArguments) async throws -> [TaskSnapshot] {
         try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.task) }
     }
 
@@ -540,23 +588,23 @@ public final class SQLiteTaskStore: TaskStore {
         )
     }
 
-    private static func task(_ row: Row) -> TaskRow {
-        TaskRow(
+    private static func task(_ row: Row) throws -> TaskSnapshot {
+        TaskSnapshot(
             id: row["id"], objectID: row["object_id"], applicationID: row["application_id"],
             credentialID: row["credential_id"], traceID: row["trace_id"],
-            type: TaskType(rawValue: row["type"]) ?? .imagine, request: row["request"],
+            command: try DomainCoding.decode(TaskCommand.self, from: row["command"]), acceptedRequest: row["request"],
             state: TaskState(rawValue: row["state"]) ?? .pending, progress: row["progress"], imageID: row["image_id"],
-            jobID: row["job_id"], createdAt: row["created_at"], startedAt: row["started_at"],
-            finishedAt: row["finished_at"], response: row["response"], action: row["action"], parentID: row["parent_id"],
-            seed: row["seed"], lineage: row["lineage"], cost: row["cost"], leaseOwner: row["lease_owner"],
-            leaseExpiresAt: row["lease_expires_at"], callbackURL: row["callback_url"], progressWebhooks: row["progress_webhooks"]
+            jobID: row["job_id"], createdAt: row["created_at"], startedAt: row["started_at"], finishedAt: row["finished_at"],
+            result: try (row["result"] as String?).map { try DomainCoding.decode(TaskResult.self, from: $0) }, cost: row["cost"],
+            leaseOwner: row["lease_owner"], leaseExpiresAt: row["lease_expires_at"], callbackURL: row["callback_url"],
+            progressWebhooks: row["progress_webhooks"], callbackFormat: row["callback_format"]
         )
     }
 
     private static func delivery(_ row: Row) -> WebhookDelivery {
         WebhookDelivery(
             id: row["id"], taskID: row["task_id"], applicationID: row["application_id"], url: row["url"], body: row["body"],
-            kind: WebhookDelivery.Kind(rawValue: row["kind"]) ?? .finished, sequence: row["sequence"],
+            format: row["format"], progress: row["progress"], kind: WebhookDelivery.Kind(rawValue: row["kind"]) ?? .finished, sequence: row["sequence"],
             state: WebhookDelivery.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
             nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], createdAt: row["created_at"],
             deliveredAt: row["delivered_at"]

@@ -142,7 +142,7 @@ func benchmark(storeName: String, requests: Int, concurrency: Int, configure: (i
     configure(&configuration)
     var logger = Logger(label: "bench")
     logger.logLevel = .warning
-    let server = try JourneymanServer(configuration: configuration, logger: logger)
+    let server = try await buildApplication(configuration: configuration, logger: logger)
     let created = try await Administration(store: server.store).createCredential(
         name: "bench", applicationID: nil, scopes: Set(APIScope.allCases), credits: 1_000_000
     )

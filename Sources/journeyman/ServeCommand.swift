@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JourneymanCore
+import JourneymanEngine
 import JourneymanServer
 import JourneymanStore
 import Logging
@@ -100,6 +101,9 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var blobDir: String?
 
+    @Option(help: "What renders and describes: 'local' (procedural, on this machine). Also JOURNEYMAN_ENGINE.")
+    var engine: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
@@ -163,7 +167,7 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "journeyman")
-        let server = try JourneymanServer(configuration: configuration, logger: logger)
+        let server = try await buildApplication(configuration: configuration, engine: try makeEngine(), logger: logger)
         if let token = try await server.createDefaultApplicationIfEmpty() {
             // Written straight to the file descriptor: stdout may be a file or a pipe, where print() would buffer it.
             FileHandle.standardOutput.write(
@@ -190,6 +194,14 @@ struct ServeCommand: AsyncParsableCommand {
             ]
         )
         try await server.run()
+    }
+
+    /// The engine `--engine` names (`local`, the default).
+    private func makeEngine() throws -> any Engine {
+        switch engine ?? ProcessInfo.processInfo.environment["JOURNEYMAN_ENGINE"] ?? "local" {
+        case "local": return LocalEngine()
+        case let other: throw ValidationError("--engine must be 'local' (the procedural engine on this machine), not '\(other)'")
+        }
     }
 
     private static func integer(_ environment: [String: String], _ name: String) throws -> Int? {

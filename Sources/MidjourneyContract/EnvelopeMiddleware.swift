@@ -2,18 +2,24 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import JourneymanCore
+import JourneymanHTTP
 import Logging
 import MidjourneyAPI
 
 /// Gives every request a trace id, puts it on every answer, and turns every error into the envelope.
-struct EnvelopeMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+public struct EnvelopeMiddleware<Context: IdentifiedRequestContext>: RouterMiddleware {
 
     /// Paths that exist, so a wrong method answers 405 rather than 404.
     let knownPaths: Set<String>
 
-    func handle(
-        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    /// Creates the middleware; `knownPaths` answer 405 for a wrong method.
+    public init(knownPaths: Set<String>) {
+        self.knownPaths = knownPaths
+    }
+
+    /// Sets the trace id, answers errors in the envelope, and adds `x-trace-id`.
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
         context.traceID = UUID().uuidString.lowercased()
@@ -28,16 +34,16 @@ struct EnvelopeMiddleware: RouterMiddleware {
         return response
     }
 
-    private func envelope(for error: any Error, request: Request, context: AppRequestContext) -> APIError {
+    private func envelope(for error: any Error, request: Request, context: Context) -> APIError {
         switch error {
         case let error as APIError:
             return error
         case let error as ServiceError:
-            return APIError(error.code, error.message, traceID: context.traceID, retryAfter: error.retryAfter)
+            return APIError(MidjourneyRendering.wireCode(error.code), error.message, traceID: context.traceID, retryAfter: error.retryAfter)
         case let error as RequestError:
             return APIError(error.code, error.message, traceID: context.traceID)
         case let error as EngineError:
-            return APIError(ErrorCode(rawValue: error.code) ?? .apiError, error.message, traceID: context.traceID)
+            return APIError(MidjourneyRendering.wireCode(error.code), error.message, traceID: context.traceID)
         case let error as HTTPError where error.status == .notFound:
             if knownPaths.contains(request.uri.path) {
                 return APIError(
@@ -57,5 +63,5 @@ struct EnvelopeMiddleware: RouterMiddleware {
 
 extension HTTPField.Name {
     /// `x-trace-id`.
-    static let xTraceID = HTTPField.Name("x-trace-id")!
+    public static let xTraceID = HTTPField.Name("x-trace-id")!
 }

@@ -1,11 +1,9 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
-import JourneymanCore
+import JourneymanHTTP
 import MidjourneyAPI
-import NIOCore
 
-/// An error answered in the contract's envelope, with the status its code implies.
+/// An error answered in the public contract's envelope, with the status its code implies.
 public struct APIError: HTTPResponseError {
     /// The envelope's code.
     public let code: ErrorCode
@@ -27,30 +25,31 @@ public struct APIError: HTTPResponseError {
         self.status = status ?? HTTPResponse.Status(code: code.httpStatus)
     }
 
+    /// The envelope's JSON.
+    public var envelope: JSONValue {
+        .object([
+            "success": false, "error": .object(["code": .string(code.rawValue), "message": .string(message)]),
+            "trace_id": .string(traceID),
+        ])
+    }
+
     /// The envelope as a response.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = JSONResponse.make(ErrorEnvelope(code: code.rawValue, message: message, traceID: traceID), status: status)
+        makeResponse()
+    }
+
+    /// The envelope as a response, with `retry-after` where it applies.
+    public func makeResponse() -> Response {
+        var response = JSONResponse.raw(envelope.serialized(), status: status)
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }
 }
 
-/// Compact JSON responses.
-enum JSONResponse {
-    /// Encodes a wire value as the body.
+extension JSONResponse {
+    /// Encodes a wire value with the contract's encoder.
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? JSONCoding.encoder.encode(value)) ?? Data("{}".utf8)
+        let data = (try? JSONCoding.encoder.encode(value)).map { [UInt8]($0) } ?? Array("{}".utf8)
         return raw(data, status: status)
-    }
-
-    /// Sends JSON bytes as they are.
-    static func raw(_ data: some Collection<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
-        var buffer = ByteBuffer()
-        buffer.writeBytes(data)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: buffer)
-        )
     }
 }

@@ -3,21 +3,22 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import JourneymanCore
+import JourneymanHTTP
 import JourneymanImaging
 import MidjourneyAPI
 import NIOCore
 import Synchronization
 
 /// Serves stored images, full size or as thumbnails (`?imageMogr2/thumbnail/!50p`, `?imageMogr2/thumbnail/640x`).
-struct ImageController: Sendable {
+struct ImageController<Context: IdentifiedRequestContext>: Sendable {
     let blobs: any BlobStore
     let cache = ThumbnailCache(capacity: 32)
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: Router<Context>) {
         router.get("/midjourney/images/:name") { request, context in try await image(request, context) }
     }
 
-    private func image(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    private func image(_ request: Request, _ context: Context) async throws -> Response {
         guard let name = context.parameters.get("name"), Self.isImageName(name) else {
             throw ServiceError(.notFound, "There is no such image.")
         }

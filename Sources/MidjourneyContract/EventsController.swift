@@ -1,23 +1,25 @@
 import Foundation
 import Hummingbird
 import JourneymanCore
+import JourneymanHTTP
 import MidjourneyAPI
 import NIOCore
 
 /// `GET /midjourney/tasks/<id>/events`: Server-Sent Events of a task's state and progress, ending with its finished record.
-struct EventsController: Sendable {
-    let service: TaskService
-    let api: APIController
+struct EventsController<Context: IdentifiedRequestContext>: Sendable {
+    let domain: TaskDomain
+    let rendering: MidjourneyRendering
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<Context>) {
         router.get("/midjourney/tasks/:id/events") { request, context in try await events(request, context) }
     }
 
-    private func events(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let (credential, _) = try await api.authenticate(request, scope: .tasks)
+    private func events(_ request: Request, _ context: Context) async throws -> Response {
+        let identity = try context.requireIdentity(.tasks)
         let id = context.parameters.get("id") ?? ""
-        let service = service
-        let owned = try await service.store.task(id: id, applicationID: credential.applicationID) != nil
+        let domain = domain
+        let rendering = rendering
+        let owned = try await domain.reader.retrieve(id: id, traceID: nil, applicationID: identity.applicationID) != nil
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
@@ -28,24 +30,24 @@ struct EventsController: Sendable {
                     try await writer.finish(nil)
                     return
                 }
-                var lastState: TaskState?
-                try await service.follow(id, pollInterval: 1) { event in
-                    let row: TaskRow?
+                var lastState: JourneymanCore.TaskState?
+                try await domain.following.follow(id, pollInterval: 1) { event in
+                    let task: TaskSnapshot?
                     switch event {
-                    case .progress: row = try await service.store.task(id: id)
-                    case .finished(let finished): row = finished
+                    case .progress: task = try await domain.reader.anyTask(id: id)
+                    case .finished(let finished): task = finished
                     }
-                    guard let row else { return }
+                    guard let task else { return }
                     let name: String
-                    if row.state.isFinished {
+                    if task.state.isFinished {
                         name = "finished"
-                    } else if row.state != lastState {
+                    } else if task.state != lastState {
                         name = "state"
                     } else {
                         name = "progress"
                     }
-                    lastState = row.state
-                    let record = TaskService.json(TaskRecordBuilder.record(row))
+                    lastState = task.state
+                    let record = JSONValue.object(rendering.record(task)).serializedText
                     try await writer.write(ByteBuffer(string: "event: \(name)\ndata: \(record)\n\n"))
                 }
                 try await writer.finish(nil)

@@ -1,0 +1,116 @@
+import Foundation
+
+/// What a task is to do, in no contract's words: stored with the task and read by the worker.
+public enum TaskCommand: Sendable, Equatable {
+    /// Render a grid or an image: a prompt, or an action on an earlier image.
+    case imagine(ImagineCommand)
+    /// Turn an image into four prompts.
+    case describe(DescribeCommand)
+
+    /// The kind of task.
+    public var kind: TaskKind {
+        switch self {
+        case .imagine: return .imagine
+        case .describe: return .describe
+        }
+    }
+
+    /// The imagine command, if this is one.
+    public var imagine: ImagineCommand? {
+        if case .imagine(let command) = self { return command }
+        return nil
+    }
+
+    /// The describe command, if this is one.
+    public var describe: DescribeCommand? {
+        if case .describe(let command) = self { return command }
+        return nil
+    }
+
+    /// The action's name (`describe` for describe tasks).
+    public var actionName: String {
+        switch self {
+        case .imagine(let command): return command.action.rawValue
+        case .describe: return "describe"
+        }
+    }
+
+    /// Credits the task costs when accepted.
+    public var cost: Int {
+        switch self {
+        case .imagine(let command): return command.mode.cost
+        case .describe: return TaskKind.describeCost
+        }
+    }
+}
+
+/// An imagine task's instructions.
+public struct ImagineCommand: Sendable, Equatable, Codable {
+    /// What to do.
+    public var action: ImagineAction
+    /// The prompt as given (nil for follow-ups that keep their source's).
+    public var prompt: String?
+    /// The task whose image this one acts on (nil for `generate`).
+    public var parentTaskID: String?
+    /// That image's id, as the client named it.
+    public var parentImageID: String?
+    /// PNG bytes of the `variation_region` mask (white = repaint), the source's size.
+    public var mask: Data?
+    /// Speed and cost.
+    public var mode: TaskMode
+    /// Whether the four quadrants of a grid are kept as images of their own.
+    public var splitImages: Bool
+    /// The seed chosen at acceptance (a prompt's `--seed` wins inside the engine).
+    public var seed: UInt32
+
+    /// Creates a command.
+    public init(
+        action: ImagineAction, prompt: String? = nil, parentTaskID: String? = nil, parentImageID: String? = nil, mask: Data? = nil,
+        mode: TaskMode = .fast, splitImages: Bool = false, seed: UInt32
+    ) {
+        self.action = action
+        self.prompt = prompt
+        self.parentTaskID = parentTaskID
+        self.parentImageID = parentImageID
+        self.mask = mask
+        self.mode = mode
+        self.splitImages = splitImages
+        self.seed = seed
+    }
+}
+
+/// A describe task's instructions.
+public struct DescribeCommand: Sendable, Equatable, Codable {
+    /// The image: an http(s) URL, possibly one of this server's own image URLs.
+    public var imageURL: String
+
+    /// Creates a command.
+    public init(imageURL: String) {
+        self.imageURL = imageURL
+    }
+}
+
+extension TaskCommand: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case kind, imagine, describe
+    }
+
+    /// Decodes `{"kind": ..., "<kind>": {...}}`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(TaskKind.self, forKey: .kind) {
+        case .imagine: self = .imagine(try container.decode(ImagineCommand.self, forKey: .imagine))
+        case .describe: self = .describe(try container.decode(DescribeCommand.self, forKey: .describe))
+        }
+    }
+
+    /// Encodes `{"kind": ..., "<kind>": {...}}`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        switch self {
+        case .imagine(let command): try container.encode(command, forKey: .imagine)
+        case .describe(let command): try container.encode(command, forKey: .describe)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+/// What a finished task produced, in no contract's words: images by blob name, descriptions, the seed, or a failure.
+public struct TaskResult: Sendable, Equatable, Codable {
+    /// The images kept in the blob store (imagine tasks that succeeded).
+    public var images: [StoredImage]
+    /// Four prompt-style descriptions (describe tasks that succeeded).
+    public var descriptions: [String]
+    /// The seed the engine used.
+    public var seed: UInt32?
+    /// The engine's own note about its result, handed back to it for follow-ups (opaque to everything else).
+    public var lineage: String?
+    /// Why the task failed or was cancelled; nil when it succeeded.
+    public var failure: TaskFailure?
+
+    /// Creates a result.
+    public init(
+        images: [StoredImage] = [], descriptions: [String] = [], seed: UInt32? = nil, lineage: String? = nil, failure: TaskFailure? = nil
+    ) {
+        self.images = images
+        self.descriptions = descriptions
+        self.seed = seed
+        self.lineage = lineage
+        self.failure = failure
+    }
+
+    /// A failed (or cancelled) task's result.
+    public static func failed(_ code: FailureCode, _ message: String) -> TaskResult {
+        TaskResult(failure: TaskFailure(code: code, message: message))
+    }
+
+    /// The image in a role, if any.
+    public func image(_ role: StoredImage.Role) -> StoredImage? {
+        images.first { $0.role == role }
+    }
+
+    /// The quadrants (1–4, in order) kept as images of their own.
+    public var quadrants: [StoredImage] {
+        images.filter { $0.role.quadrant != nil }.sorted { ($0.role.quadrant ?? 0) < ($1.role.quadrant ?? 0) }
+    }
+}
+
+/// One image of a result, kept in the blob store under `name`.
+public struct StoredImage: Sendable, Equatable, Codable {
+    /// What the image is to its task.
+    public var role: Role
+    /// The blob's name (`<task_id>.png`, `<task_id>@50.png`, `<task_id>-1.png`, ...).
+    public var name: String
+    /// Pixels across.
+    public var width: Int
+    /// Pixels down.
+    public var height: Int
+    /// `png` or `jpeg`.
+    public var format: String
+
+    /// Creates an image reference.
+    public init(role: Role, name: String, width: Int, height: Int, format: String = "png") {
+        self.role = role
+        self.name = name
+        self.width = width
+        self.height = height
+        self.format = format
+    }
+
+    /// What an image is to its task.
+    public enum Role: Sendable, Equatable, Hashable, Codable, RawRepresentable {
+        /// The full-size result (a grid, or one image).
+        case full
+        /// The 50 % thumbnail of the full-size result.
+        case thumbnail
+        /// Quadrant N (1 top left … 4 bottom right) of a grid.
+        case quadrant(Int)
+
+        /// `full`, `thumbnail`, `quadrant1` … `quadrant4`.
+        public var rawValue: String {
+            switch self {
+            case .full: return "full"
+            case .thumbnail: return "thumbnail"
+            case .quadrant(let n): return "quadrant\(n)"
+            }
+        }
+
+        /// Parses a raw value.
+        public init?(rawValue: String) {
+            switch rawValue {
+            case "full": self = .full
+            case "thumbnail": self = .thumbnail
+            default:
+                guard rawValue.hasPrefix("quadrant"), let n = Int(rawValue.dropFirst(8)), (1...4).contains(n) else { return nil }
+                self = .quadrant(n)
+            }
+        }
+
+        /// N for a quadrant.
+        public var quadrant: Int? {
+            if case .quadrant(let n) = self { return n }
+            return nil
+        }
+    }
+}
+
+/// Why a task did not succeed.
+public struct TaskFailure: Sendable, Equatable, Codable {
+    /// The domain's code.
+    public var code: FailureCode
+    /// What happened, for people; never internals or tokens.
+    public var message: String
+
+    /// Creates a failure.
+    public init(code: FailureCode, message: String) {
+        self.code = code
+        self.message = message
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import JourneymanImaging
+
+/// An imagine task as a contract hands it over: its fields decoded, nothing checked against the domain's rules yet.
+public struct ImagineSubmission: Sendable {
+    /// What to do.
+    public var action: ImagineAction
+    /// The prompt (required for `generate`).
+    public var prompt: String?
+    /// The image acted on (every action but `generate`).
+    public var imageID: String?
+    /// The `variation_region` mask as sent (base64 PNG, with or without a `data:` prefix).
+    public var mask: String?
+    /// Speed and cost.
+    public var mode: TaskMode
+    /// Whether a grid's quadrants are kept as images of their own.
+    public var splitImages: Bool
+
+    /// Creates a submission.
+    public init(
+        action: ImagineAction, prompt: String? = nil, imageID: String? = nil, mask: String? = nil, mode: TaskMode = .fast,
+        splitImages: Bool = false
+    ) {
+        self.action = action
+        self.prompt = prompt
+        self.imageID = imageID
+        self.mask = mask
+        self.mode = mode
+        self.splitImages = splitImages
+    }
+}
+
+/// How a task's results go out besides the answer to its request.
+public struct Callback: Sendable, Equatable {
+    /// Where the finished task is POSTed.
+    public var url: String
+    /// Whether each progress update is POSTed too.
+    public var progress: Bool
+    /// The contract whose bodies are POSTed.
+    public var format: String
+
+    /// Creates a callback.
+    public init(url: String, progress: Bool, format: String) {
+        self.url = url
+        self.progress = progress
+        self.format = format
+    }
+}
+
+/// Submission: checks a new task against the domain's rules (actions graph, follow-up ownership, masks,
+/// moderation) and stores it durably as pending, charged to its application, before its id is answered.
+public struct TaskSubmission: Sendable {
+    /// The queue new tasks go into.
+    public let queue: any TaskQueue
+    /// Where follow-ups find their parents.
+    public let queries: any TaskQueries
+    /// Wakes workers when a task is stored.
+    public let workSignal: WorkSignal
+    /// Ids of every kind.
+    public let identifiers: IdentifierFactory
+    /// Per-application limits where an application has none of its own.
+    public let limits: TaskLimits
+    /// Words prompts may not contain.
+    public let moderation: ModerationList
+    /// Unix seconds now.
+    public let now: @Sendable () -> Double
+
+    /// Creates the submission rules over a store.
+    public init(
+        queue: any TaskQueue, queries: any TaskQueries, workSignal: WorkSignal, identifiers: IdentifierFactory = IdentifierFactory(),
+        limits: TaskLimits = .none, moderation: ModerationList = ModerationList(words: []),
+        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
+        self.queue = queue
+        self.queries = queries
+        self.workSignal = workSignal
+        self.identifiers = identifiers
+        self.limits = limits
+        self.moderation = moderation
+        self.now = now
+    }
+
+    /// Checks an imagine task against the actions graph and stores it as pending; `acceptedRequest` is the
+    /// contract's echo of the request (JSON text).
+    public func imagine(
+        _ submission: ImagineSubmission, identity: Identity, traceID: String, acceptedRequest: String, callback: Callback?
+    ) async throws -> TaskSnapshot {
+        let action = submission.action
+        let prompt = try submission.prompt.map { try PromptParser.parse($0) }
+        if let text = submission.prompt, let word = moderation.firstHit(in: text) {
+            throw ServiceError(.forbidden, "The prompt contains '\(word)', which this server does not accept.")
+        }
+        var parent: TaskSnapshot?
+        var mask: Data?
+        let seed: UInt32
+        if action == .generate {
+            guard let prompt, !prompt.text.isEmpty || !prompt.imageURLs.isEmpty else {
+                throw ServiceError(.badRequest, "field 'prompt' is required for action 'generate'")
+            }
+            seed = prompt.seed ?? UInt32.random(in: 0...UInt32.max)
+        } else {
+            guard let imageID = submission.imageID, !imageID.isEmpty else {
+                throw ServiceError(.badRequest, "field 'image_id' is required for action '\(action.rawValue)'")
+            }
+            guard let found = try await queries.task(imageID: imageID, applicationID: identity.applicationID) else {
+                throw ServiceError(.badRequest, "image_id '\(imageID.prefix(40))' is unknown")
+            }
+            guard found.state == .succeeded else {
+                throw ServiceError(.badRequest, "the task of image_id '\(imageID)' has not succeeded (it is \(found.state.rawValue))")
+            }
+            let parentAction = found.action ?? .generate
+            guard parentAction.followUps.contains(action) else {
+                let allowed = parentAction.followUps.map(\.rawValue).joined(separator: ", ")
+                throw ServiceError(
+                    .badRequest,
+                    "action '\(action.rawValue)' cannot follow '\(parentAction.rawValue)'; allowed: \(allowed.isEmpty ? "none" : allowed)"
+                )
+            }
+            if action == .variationRegion {
+                mask = try Self.validateMask(submission.mask, parent: found)
+            }
+            parent = found
+            seed = Self.seedForFollowUp(action, prompt: prompt, parent: found)
+        }
+        let command = ImagineCommand(
+            action: action, prompt: submission.prompt, parentTaskID: parent?.id, parentImageID: parent?.imageID, mask: mask,
+            mode: submission.mode, splitImages: submission.splitImages, seed: seed
+        )
+        return try await insert(.imagine(command), identity: identity, traceID: traceID, acceptedRequest: acceptedRequest, callback: callback)
+    }
+
+    /// Stores a describe task as pending (the image is read by the worker).
+    public func describe(
+        imageURL: String, identity: Identity, traceID: String, acceptedRequest: String, callback: Callback?
+    ) async throws -> TaskSnapshot {
+        try await insert(
+            .describe(DescribeCommand(imageURL: imageURL)), identity: identity, traceID: traceID, acceptedRequest: acceptedRequest,
+            callback: callback
+        )
+    }
+
+    private func insert(
+        _ command: TaskCommand, identity: Identity, traceID: String, acceptedRequest: String, callback: Callback?
+    ) async throws -> TaskSnapshot {
+        let createdAt = now()
+        let date = Date(timeIntervalSince1970: createdAt)
+        let task = TaskSnapshot(
+            id: identifiers.uuid(),
+            objectID: identifiers.objectID(at: date),
+            applicationID: identity.applicationID,
+            credentialID: identity.credential.id,
+            traceID: traceID,
+            command: command,
+            acceptedRequest: acceptedRequest,
+            imageID: command.kind == .imagine ? identifiers.imageID(at: date) : nil,
+            jobID: identifiers.uuid(),
+            createdAt: createdAt,
+            cost: command.cost,
+            callbackURL: callback?.url,
+            progressWebhooks: callback?.progress ?? false,
+            callbackFormat: callback?.format ?? "midjourney"
+        )
+        do {
+            try await queue.insertTask(task, limits: limits)
+        } catch StoreError.insufficientCredits(let balance, let cost) {
+            throw ServiceError(.usedUp, "This application has \(balance) credits left; the task costs \(cost).")
+        } catch StoreError.queueFull(let limit) {
+            throw ServiceError(
+                .tooManyRequests, "This application already has \(limit) tasks waiting (its queue limit); retry when some have started.",
+                retryAfter: 5
+            )
+        }
+        workSignal.notify()
+        return task
+    }
+
+    private static func seedForFollowUp(_ action: ImagineAction, prompt: ParsedPrompt?, parent: TaskSnapshot) -> UInt32 {
+        if let seed = prompt?.seed { return seed }
+        switch action {
+        case .upscale1, .upscale2, .upscale3, .upscale4, .upscale2x, .upscale4x:
+            return parent.result?.seed ?? parent.command.imagine?.seed ?? 0
+        default:
+            return UInt32.random(in: 0...UInt32.max)
+        }
+    }
+
+    /// The mask's PNG bytes, once they are known to be a PNG of the parent's size.
+    private static func validateMask(_ mask: String?, parent: TaskSnapshot) throws -> Data {
+        guard let mask, !mask.isEmpty else {
+            throw ServiceError(.badRequest, "field 'mask' (a base64 PNG) is required for action 'variation_region'")
+        }
+        let base64 = mask.split(separator: ",", maxSplits: 1).last.map(String.init) ?? mask
+        guard let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) else {
+            throw ServiceError(.badRequest, "field 'mask' is not valid base64")
+        }
+        let image: RGBAImage
+        do { image = try PNG.decode([UInt8](data), maxPixels: 64_000_000) } catch {
+            throw ServiceError(.badRequest, "field 'mask' is not a PNG image: \(error)")
+        }
+        if let full = parent.result?.image(.full), (full.width, full.height) != (image.width, image.height) {
+            throw ServiceError(
+                .badRequest,
+                "field 'mask' is \(image.width)×\(image.height) but the image is \(full.width)×\(full.height); they must match"
+            )
+        }
+        return data
+    }
+}

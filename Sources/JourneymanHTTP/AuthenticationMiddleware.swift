@@ -1,0 +1,34 @@
+import Foundation
+import Hummingbird
+import JourneymanCore
+
+/// Checks the request's token (and its rate limit) and puts the caller's identity into the context;
+/// each contract says where its token is.
+public struct AuthenticationMiddleware<Context: IdentifiedRequestContext>: RouterMiddleware {
+    /// Tokens, scopes and rates.
+    public let access: AccessControl
+    /// Where the contract carries the token.
+    public let token: @Sendable (Request) -> String?
+
+    /// Creates the middleware.
+    public init(access: AccessControl, token: @escaping @Sendable (Request) -> String?) {
+        self.access = access
+        self.token = token
+    }
+
+    /// Authenticates, then hands on with the identity set; refusals are thrown for the contract's envelope.
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let identity = try await access.authenticate(token: token(request))
+        context.identity = identity
+        context.logger[metadataKey: "application_id"] = "\(identity.applicationID)"
+        return try await next(request, context)
+    }
+
+    /// `Authorization: Bearer <token>`, or the header's bare value.
+    public static func bearerToken(_ request: Request) -> String? {
+        guard var value = request.headers[.authorization]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if value.lowercased().hasPrefix("bearer ") { value = String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+        return value
+    }
+}

@@ -1,0 +1,131 @@
+import JourneymanCore
+import MidjourneyAPI
+
+/// The public contract's words for domain values: the task record, the finished bodies, progress lines,
+/// webhook bodies and error codes. Rendered when an answer or a delivery is made; nothing here is stored.
+public struct MidjourneyRendering: Sendable, WebhookBodyRenderer {
+    /// This server's image URLs.
+    public let links: ImageLinks
+
+    /// The format name webhook deliveries of this contract carry.
+    public static let format = "midjourney"
+
+    /// Creates the rendering on the server's image links.
+    public init(links: ImageLinks) {
+        self.links = links
+    }
+
+    /// The task record, keys in the seed's order, then the extensions.
+    public func record(_ task: TaskSnapshot) -> JSONObject {
+        let accepted = (try? JSONValue.parse(Array(task.acceptedRequest.utf8)))?.objectValue ?? JSONObject()
+        var record = JSONObject()
+        record["_id"] = .string(task.objectID)
+        record["id"] = .string(task.id)
+        record["application_id"] = .string(task.applicationID)
+        record["created_at"] = .double(Self.millis(task.createdAt))
+        record["credential_id"] = .string(task.credentialID)
+        record["request"] = .object(accepted)
+        record["type"] = .string(task.kind.rawValue)
+        record["hold"] = .bool(task.hold)
+        if let imageID = task.imageID { record["image_id"] = .string(imageID) }
+        record["job_id"] = .string(task.jobID)
+        if task.state.isFinished, let finishedAt = task.finishedAt {
+            record["response"] = response(task)
+            let finished = Self.millis(finishedAt)
+            record["duration"] = .double(Self.millis(finished - Self.millis(task.createdAt)))
+            record["finished_at"] = .double(finished)
+        }
+        record["trace_id"] = .string(task.traceID)
+        if let startedAt = task.startedAt { record["started_at"] = .double(Self.millis(startedAt)) }
+        record["state"] = .string(task.state.rawValue)
+        record["progress"] = .int(Int64(task.progress))
+        return record
+    }
+
+    /// The body a finished task answers (also the record's `response` and the finished webhook's body).
+    public func response(_ task: TaskSnapshot) -> JSONValue {
+        let result = task.result ?? TaskResult()
+        if task.state != .succeeded || result.failure != nil {
+            let failure = result.failure ?? TaskFailure(code: .internalError, message: "The task failed.")
+            var body = JSONObject()
+            body["success"] = false
+            body["task_id"] = .string(task.id)
+            body["trace_id"] = .string(task.traceID)
+            body["error"] = .object(["code": .string(Self.wireCode(failure.code).rawValue), "message": .string(failure.message)])
+            return .object(body)
+        }
+        var body = JSONObject()
+        body["success"] = true
+        body["task_id"] = .string(task.id)
+        body["trace_id"] = .string(task.traceID)
+        switch task.command {
+        case .describe:
+            body["descriptions"] = .array(result.descriptions.map(JSONValue.string))
+        case .imagine(let command):
+            body["image_id"] = .string(task.imageID ?? "")
+            body["job_id"] = .string(task.jobID)
+            body["progress"] = 100
+            body["hold"] = false
+            if let thumbnail = result.image(.thumbnail) {
+                body["image_url"] = .string(links.thumbnail(task.id))
+                body["image_width"] = .int(Int64(thumbnail.width))
+                body["image_height"] = .int(Int64(thumbnail.height))
+            }
+            if let full = result.image(.full) {
+                body["raw_image_url"] = .string(links.raw(task.id))
+                body["raw_image_width"] = .int(Int64(full.width))
+                body["raw_image_height"] = .int(Int64(full.height))
+            }
+            body["actions"] = .array(command.action.followUps.map { .string($0.rawValue) })
+            let quadrants = result.quadrants
+            if !quadrants.isEmpty {
+                body["sub_image_urls"] = .array(quadrants.compactMap { $0.role.quadrant.map { .string(links.quadrant(task.id, $0)) } })
+            }
+        }
+        return .object(body)
+    }
+
+    /// One line of an ndjson stream (and a progress webhook's body): the task at `progress`, no actions yet.
+    public func progressLine(_ task: TaskSnapshot, progress: Int) -> JSONValue {
+        var line = JSONObject()
+        line["success"] = true
+        line["task_id"] = .string(task.id)
+        line["trace_id"] = .string(task.traceID)
+        if let imageID = task.imageID { line["image_id"] = .string(imageID) }
+        line["job_id"] = .string(task.jobID)
+        line["progress"] = .int(Int64(progress))
+        line["hold"] = false
+        line["actions"] = .array([])
+        return .object(line)
+    }
+
+    /// The webhook body of a delivery: the finished body, or the progress line it records.
+    public func body(of delivery: WebhookDelivery, task: TaskSnapshot) -> String {
+        switch delivery.kind {
+        case .finished: return response(task).serializedText
+        case .progress: return progressLine(task, progress: delivery.progress ?? task.progress).serializedText
+        }
+    }
+
+    /// The contract's code for a domain failure.
+    public static func wireCode(_ code: FailureCode) -> ErrorCode {
+        switch code {
+        case .badRequest: return .badRequest
+        case .tokenMismatched: return .tokenMismatched
+        case .notImplemented: return .apiNotImplemented
+        case .invalidToken: return .invalidToken
+        case .forbidden: return .forbidden
+        case .usedUp: return .usedUp
+        case .notFound: return .notFound
+        case .tooManyRequests: return .tooManyRequests
+        case .internalError: return .apiError
+        case .timeout: return .timeout
+        case .cancelled: return .cancelled
+        }
+    }
+
+    /// Rounds Unix seconds to whole milliseconds.
+    public static func millis(_ seconds: Double) -> Double {
+        (seconds * 1000).rounded() / 1000
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JourneymanCore
+import JourneymanHTTP
+import Logging
+import MidjourneyAPI
+import NIOCore
+
+/// The public contract's routes: imagine, describe, tasks, seed, shorten, the family's others, task events and
+/// images. Each endpoint decodes its body into domain values, calls the domain, and renders the answer.
+public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
+    /// The domain.
+    public let domain: TaskDomain
+    /// What shortens prompts (and says what else it offers).
+    public let engine: any Engine
+    /// This contract's words for domain values.
+    public let rendering: MidjourneyRendering
+    /// Where images are read for serving.
+    public let blobs: any BlobStore
+    /// Which URLs the server may call back or fetch.
+    public let outbound: any OutboundPolicy
+    /// Largest request body.
+    public let maxBodyBytes: Int
+
+    /// Paths the POST endpoints answer (a wrong method on them is a 405).
+    public static var paths: [String] {
+        [
+            "/midjourney/imagine", "/midjourney/describe", "/midjourney/tasks", "/midjourney/seed",
+            "/midjourney/shorten", "/midjourney/translate", "/midjourney/edits", "/midjourney/videos",
+        ]
+    }
+
+    /// Creates the routes.
+    public init(
+        domain: TaskDomain, engine: any Engine, rendering: MidjourneyRendering, blobs: any BlobStore, outbound: any OutboundPolicy,
+        maxBodyBytes: Int
+    ) {
+        self.domain = domain
+        self.engine = engine
+        self.rendering = rendering
+        self.blobs = blobs
+        self.outbound = outbound
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Adds the routes: images without auth, everything else behind the bearer token.
+    public func addRoutes(to router: Router<Context>) {
+        ImageController<Context>(blobs: blobs).addRoutes(to: router)
+        let authenticated = router.group()
+            .add(middleware: AuthenticationMiddleware<Context>(access: domain.access, token: AuthenticationMiddleware<Context>.bearerToken))
+        authenticated.post("/midjourney/imagine") { request, context in try await imagine(request, context) }
+        authenticated.post("/midjourney/describe") { request, context in try await describe(request, context) }
+        authenticated.post("/midjourney/tasks") { request, context in try await tasks(request, context) }
+        authenticated.post("/midjourney/seed") { request, context in try await seed(request, context) }
+        authenticated.post("/midjourney/shorten") { request, context in try await shorten(request, context) }
+        for path in ["/midjourney/translate", "/midjourney/edits", "/midjourney/videos"] {
+            authenticated.post(RouterPath(path)) { _, context -> Response in
+                _ = try context.requireIdentity(.imagine)
+                throw ServiceError(.notImplemented, "\(path) is not provided by the running engine")
+            }
+        }
+        EventsController<Context>(domain: domain, rendering: rendering).addRoutes(to: authenticated)
+    }
+
+    // MARK: Endpoints
+
+    private func imagine(_ request: Request, _ context: Context) async throws -> Response {
+        let identity = try context.requireIdentity(.imagine)
+        let body = try ImagineRequest(body: try await json(request))
+        guard let action = ImagineAction(rawValue: body.action) else {
+            throw ServiceError(.notImplemented, "action '\(body.action.prefix(60))' is not implemented by the Imagine API")
+        }
+        if let callback = body.callbackURL { try await outbound.check(callback, field: "callback_url") }
+        let streams = Self.wantsNDJSON(request)
+        let submission = ImagineSubmission(
+            action: action, prompt: body.prompt, imageID: body.imageID, mask: body.mask,
+            mode: TaskMode(rawValue: body.mode.rawValue) ?? .fast, splitImages: body.splitImages
+        )
+        let task = try await domain.submission.imagine(
+            submission, identity: identity, traceID: context.traceID, acceptedRequest: JSONValue.object(body.echo).serializedText,
+            callback: body.callbackURL.map { Callback(url: $0, progress: streams, format: MidjourneyRendering.format) }
+        )
+        context.logger.info("imagine accepted", metadata: ["task_id": "\(task.id)", "action": "\(action.rawValue)"])
+        if streams { return stream(task) }
+        return try await deliver(task, asynchronously: body.isAsync || body.callbackURL != nil, timeout: body.timeout, context: context)
+    }
+
+    private func describe(_ request: Request, _ context: Context) async throws -> Response {
+        let identity = try context.requireIdentity(.describe)
+        let body = try DescribeRequest(body: try await json(request))
+        if rendering.links.blobName(of: body.imageURL) == nil { try await outbound.check(body.imageURL, field: "image_url") }
+        if let callback = body.callbackURL { try await outbound.check(callback, field: "callback_url") }
+        let streams = Self.wantsNDJSON(request)
+        let task = try await domain.submission.describe(
+            imageURL: body.imageURL, identity: identity, traceID: context.traceID,
+            acceptedRequest: JSONValue.object(body.echo).serializedText,
+            callback: body.callbackURL.map { Callback(url: $0, progress: streams, format: MidjourneyRendering.format) }
+        )
+        context.logger.info("describe accepted", metadata: ["task_id": "\(task.id)"])
+        if streams { return stream(task) }
+        return try await deliver(task, asynchronously: body.isAsync || body.callbackURL != nil, timeout: body.timeout, context: context)
+    }
+
+    private func tasks(_ request: Request, _ context: Context) async throws -> Response {
+        let identity = try context.requireIdentity(.tasks)
+        let query = try TasksRequest(body: try await json(request))
+        let applicationID = identity.applicationID
+        switch query {
+        case .retrieve(let id, let traceID):
+            guard let task = try await domain.reader.retrieve(id: id, traceID: traceID, applicationID: applicationID) else {
+                return JSONResponse.raw(Array("{}".utf8))
+            }
+            return JSONResponse.raw(JSONValue.object(rendering.record(task)).serialized())
+        case .retrieveBatch(let ids, let traceIDs):
+            return batch(try await domain.reader.retrieveBatch(ids: ids, traceIDs: traceIDs, applicationID: applicationID))
+        case .list(let offset, let limit):
+            return batch(try await domain.reader.list(applicationID: applicationID, offset: offset, limit: limit))
+        case .cancel(let id):
+            let task = try await domain.completion.cancel(id, applicationID: applicationID)
+            context.logger.info("task cancelled", metadata: ["task_id": "\(id)"])
+            return JSONResponse.raw(JSONValue.object(rendering.record(task)).serialized())
+        }
+    }
+
+    private func batch(_ tasks: [TaskSnapshot]) -> Response {
+        let items = JSONValue.array(tasks.map { .object(rendering.record($0)) })
+        return JSONResponse.raw(JSONValue.object(["items": items, "count": .int(Int64(tasks.count))]).serialized())
+    }
+
+    private func seed(_ request: Request, _ context: Context) async throws -> Response {
+        let identity = try context.requireIdentity(.imagine)
+        let fields = try RequestFields(try await json(request))
+        guard let imageID = try fields.string("image_id"), !imageID.isEmpty else {
+            throw ServiceError(.badRequest, "field 'image_id' is required")
+        }
+        let seed = try await domain.reader.seed(imageID: imageID, applicationID: identity.applicationID)
+        return JSONResponse.make(SeedResponse(seed: String(seed)))
+    }
+
+    private func shorten(_ request: Request, _ context: Context) async throws -> Response {
+        _ = try context.requireIdentity(.imagine)
+        let fields = try RequestFields(try await json(request))
+        guard let prompt = try fields.string("prompt"), !prompt.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ServiceError(.badRequest, "field 'prompt' is required")
+        }
+        guard engine.capabilities.shorten else {
+            throw ServiceError(.notImplemented, "/midjourney/shorten is not provided by the running engine")
+        }
+        _ = try PromptParser.parse(prompt)
+        return JSONResponse.make(ShortenResponse(prompts: try await engine.shorten(prompt)))
+    }
+
+    // MARK: Delivery
+
+    /// Answers at once with the task id, or waits for the finished body (504 after `timeout`).
+    private func deliver(_ task: TaskSnapshot, asynchronously: Bool, timeout: Double, context: Context) async throws -> Response {
+        if asynchronously {
+            return JSONResponse.make(CreatedResponse(taskID: task.id, traceID: context.traceID))
+        }
+        guard let finished = try await domain.following.waitUntilFinished(task.id, timeout: timeout) else {
+            throw ServiceError(
+                .timeout,
+                "The task did not finish within \(Self.format(timeout)) seconds; it goes on: query task_id \(task.id) with the Tasks API."
+            )
+        }
+        return finishedResponse(finished, traceID: context.traceID)
+    }
+
+    /// Streams one JSON object a line: the progress as it grows, the finished body last.
+    /// A client that goes away stops only its stream, never the task.
+    private func stream(_ task: TaskSnapshot) -> Response {
+        let following = domain.following
+        let rendering = rendering
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/x-ndjson", .cacheControl: "no-store"],
+            body: ResponseBody { writer in
+                try await following.follow(task.id, pollInterval: 1) { event in
+                    let line: [UInt8]
+                    switch event {
+                    case .progress(let progress): line = rendering.progressLine(task, progress: progress).serialized()
+                    case .finished(let finished): line = rendering.response(finished).serialized()
+                    }
+                    var buffer = ByteBuffer(bytes: line)
+                    buffer.writeString("\n")
+                    try await writer.write(buffer)
+                }
+                try await writer.finish(nil)
+            }
+        )
+    }
+
+    /// Whether the client asked for an ndjson stream.
+    static func wantsNDJSON(_ request: Request) -> Bool {
+        request.headers[values: .accept].contains { $0.lowercased().contains("application/x-ndjson") }
+    }
+
+    /// The finished body of a task, or its error in the envelope with the status of its code.
+    func finishedResponse(_ task: TaskSnapshot, traceID: String) -> Response {
+        if task.state == .succeeded { return JSONResponse.raw(rendering.response(task).serialized()) }
+        let failure = task.result?.failure ?? TaskFailure(code: .internalError, message: "The task failed.")
+        return APIError(MidjourneyRendering.wireCode(failure.code), failure.message, traceID: traceID).makeResponse()
+    }
+
+    // MARK: Helpers
+
+    private func json(_ request: Request) async throws -> JSONValue {
+        var request = request
+        let buffer = try await request.collectBody(upTo: maxBodyBytes)
+        return try JSONValue.parse(buffer.readableBytesView)
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds.rounded() == seconds ? String(Int(seconds)) : String(seconds)
+    }
+}
