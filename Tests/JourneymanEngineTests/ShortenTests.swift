@@ -38,7 +38,7 @@ struct ShortenTests {
         do {
             _ = try LocalEngine().shorten(prompt)
         } catch let error as EngineError {
-            #expect(error.code == "bad_request")
+            #expect(error.code == .badRequest)
         } catch {
             Issue.record("unexpected error \(error)")
         }

@@ -118,10 +118,10 @@ struct AccessTests {
             #expect(try await api.retrieve(first)["hold"] == .bool(true))
             let store = server.server.store
             let claimed = try await store.claimTask(
-                owner: "w", now: Date().timeIntervalSince1970, leaseSeconds: 30, limits: server.server.service.limits)
+                owner: "w", now: Date().timeIntervalSince1970, leaseSeconds: 30, limits: server.server.domain.submission.limits)
             #expect(claimed?.id == first)
             let blocked = try await store.claimTask(
-                owner: "w2", now: Date().timeIntervalSince1970, leaseSeconds: 30, limits: server.server.service.limits)
+                owner: "w2", now: Date().timeIntervalSince1970, leaseSeconds: 30, limits: server.server.domain.submission.limits)
             #expect(blocked == nil, "the second task waits while the first runs")
         }
     }

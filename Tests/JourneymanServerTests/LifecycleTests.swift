@@ -10,13 +10,16 @@ import Testing
 
 /// An engine whose renders never end on their own (they do stop when cancelled): what a hung engine looks like.
 struct HangingEngine: Engine {
-    func render(_ job: RenderJob, progress: @escaping @Sendable (Int) -> Void) async throws -> RenderedImage {
+    var name: String { "hanging" }
+    var capabilities: EngineCapabilities { EngineCapabilities() }
+
+    func imagine(_ job: ImagineJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput {
         progress(5)
         try await Task.sleep(for: .seconds(3600))
         throw CancellationError()
     }
 
-    func describe(_ image: RGBAImage, originalWidth: Int, originalHeight: Int) async throws -> [String] {
+    func describe(_ image: DescribeInput) async throws -> [String] {
         try await Task.sleep(for: .seconds(3600))
         return []
     }

@@ -44,7 +44,7 @@ struct TestServer {
         // Warnings and errors only: a passing run's output stays readable (the servers log every task at info).
         var logger = Logger(label: "journeyman-test")
         logger.logLevel = .warning
-        let server = try JourneymanServer(configuration: configuration, engine: engine, logger: logger)
+        let server = try await buildApplication(configuration: configuration, engine: engine, logger: logger)
         let created = try await Administration(store: server.store).createCredential(
             name: "tests", applicationID: nil, scopes: Set(APIScope.allCases), credits: credits
         )

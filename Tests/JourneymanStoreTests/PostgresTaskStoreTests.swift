@@ -130,9 +130,9 @@ struct PostgresTaskStoreTests {
             _ = await readiness.next()
             try await worker.insertTask(task, limits: .none)
             _ = try await worker.claimTask(owner: "w", now: 2, leaseSeconds: 30, limits: .none)
-            #expect(try await worker.updateProgress(id: task.id, owner: "w", progress: 40, now: 3, leaseSeconds: 30, webhook: nil))
+            #expect(try await worker.updateProgress(id: task.id, owner: "w", progress: 40, now: 3, leaseSeconds: 30))
             #expect(
-                try await worker.finishTask(id: task.id, owner: "w", outcome: TaskOutcome(state: .succeeded, response: "{}", finishedAt: 4))
+                try await worker.finishTask(id: task.id, owner: "w", outcome: outcome(.succeeded, finishedAt: 4))
             )
             let events = await collect(heard, count: 4, seconds: 60)
             group.cancelAll()
@@ -163,10 +163,10 @@ struct PostgresTaskStoreTests {
             let events = hub.subscribe(task.id)
             try await elsewhere.insertTask(task, limits: .none)
             _ = try await elsewhere.claimTask(owner: "w", now: 2, leaseSeconds: 30, limits: .none)
-            #expect(try await elsewhere.updateProgress(id: task.id, owner: "w", progress: 60, now: 3, leaseSeconds: 30, webhook: nil))
+            #expect(try await elsewhere.updateProgress(id: task.id, owner: "w", progress: 60, now: 3, leaseSeconds: 30))
             #expect(
                 try await elsewhere.finishTask(
-                    id: task.id, owner: "w", outcome: TaskOutcome(state: .succeeded, response: "{}", finishedAt: 4)))
+                    id: task.id, owner: "w", outcome: outcome(.succeeded, finishedAt: 4)))
             // Nothing polls this hub: whatever arrives came through the relay.
             let heard = await collect(events, count: 2, seconds: 60)
             group.cancelAll()

@@ -1,7 +1,6 @@
 import Foundation
 import JourneymanCore
 import JourneymanStore
-import MidjourneyAPI
 import Testing
 
 /// A fresh SQLite store in its own temporary directory.
@@ -17,13 +16,38 @@ func makeApplication(_ store: some TaskStore, credits: Int = 10) async throws ->
     return application
 }
 
-func makeTask(_ applicationID: String, createdAt: Double, cost: Int = 2, traceID: String = UUID().uuidString) -> TaskRow {
-    TaskRow(
+func makeTask(_ applicationID: String, createdAt: Double, cost: Int = 2, traceID: String = UUID().uuidString) -> TaskSnapshot {
+    TaskSnapshot(
         id: UUID().uuidString.lowercased(), objectID: "668aae3f550a4144a540803b", applicationID: applicationID,
-        credentialID: "c", traceID: traceID, type: .imagine, request: #"{"prompt":"x"}"#,
-        imageID: String(Int64(createdAt * 1000) + 1_000_000_000_000_000_000), jobID: "j", createdAt: createdAt,
-        action: "generate", seed: 7, cost: cost
+        credentialID: "c", traceID: traceID, command: .imagine(ImagineCommand(action: .generate, prompt: "x", seed: 7)),
+        acceptedRequest: #"{"prompt":"x"}"#, imageID: String(Int64(createdAt * 1000) + 1_000_000_000_000_000_000), jobID: "j",
+        createdAt: createdAt, cost: cost
     )
+}
+
+/// An outcome with an empty result (or a failure, for the states that are not success).
+func outcome(_ state: TaskState, finishedAt: Double, webhookID: String = WebhookIDs.make()) -> TaskOutcome {
+    let result = state == .succeeded ? TaskResult(seed: 7) : TaskResult.failed(state == .cancelled ? .cancelled : .internalError, "no")
+    return TaskOutcome(state: state, result: result, finishedAt: finishedAt, webhookID: webhookID)
+}
+
+/// The stores the contract runs against: memory and SQLite always, PostgreSQL when a server is given.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case memory, sqlite, postgres
+
+    /// The kinds this run can make.
+    static var available: [StoreKind] { PostgresTestDatabase.url == nil ? [.memory, .sqlite] : allCases }
+
+    /// A fresh, empty store of this kind.
+    func make() throws -> any TaskStore {
+        switch self {
+        case .memory: return InMemoryTaskStore()
+        case .sqlite: return try makeSQLiteStore()
+        case .postgres: return try PostgresTestDatabase.freshStore()
+        }
+    }
+
+    var testDescription: String { rawValue }
 }
 
 /// What every `TaskStore` must do, written once; the suites below run it against SQLite and against PostgreSQL.
@@ -44,8 +68,7 @@ enum TaskStoreContract {
         var task = makeTask(application.id, createdAt: 1_751_000_000.123)
         task.callbackURL = "http://127.0.0.1:9/hook"
         task.progressWebhooks = true
-        task.parentID = "parent"
-        task.lineage = #"{"note":"x"}"#
+        task.command = .imagine(ImagineCommand(action: .upscale2, parentTaskID: "parent", parentImageID: "123", seed: 9))
         try await store.insertTask(task, limits: .none)
         #expect(try await store.task(id: task.id) == task)
         #expect(try await store.task(traceID: task.traceID, applicationID: application.id) == task)
@@ -134,12 +157,12 @@ enum TaskStoreContract {
         let reclaimed = try await store.claimTask(owner: "live", now: 41, leaseSeconds: 30, limits: .none)
         #expect(reclaimed?.id == task.id)
         #expect(reclaimed?.startedAt == 10)
-        #expect(try await store.updateProgress(id: task.id, owner: "dead", progress: 50, now: 42, leaseSeconds: 30, webhook: nil) == false)
-        #expect(try await store.updateProgress(id: task.id, owner: "live", progress: 50, now: 42, leaseSeconds: 30, webhook: nil))
-        #expect(try await store.updateProgress(id: task.id, owner: "live", progress: 30, now: 43, leaseSeconds: 30, webhook: nil))
+        #expect(try await store.updateProgress(id: task.id, owner: "dead", progress: 50, now: 42, leaseSeconds: 30) == false)
+        #expect(try await store.updateProgress(id: task.id, owner: "live", progress: 50, now: 42, leaseSeconds: 30))
+        #expect(try await store.updateProgress(id: task.id, owner: "live", progress: 30, now: 43, leaseSeconds: 30))
         #expect(try await store.task(id: task.id)?.progress == 50, "progress never goes back")
         #expect(try await store.task(id: task.id)?.leaseExpiresAt == 73, "progress renews the lease")
-        let outcome = TaskOutcome(state: .succeeded, response: "{}", finishedAt: 50)
+        let outcome = outcome(.succeeded, finishedAt: 50)
         #expect(try await store.finishTask(id: task.id, owner: "dead", outcome: outcome) == false)
         #expect(try await store.finishTask(id: task.id, owner: "live", outcome: outcome) == true)
         #expect(try await store.finishTask(id: task.id, owner: "live", outcome: outcome) == false)
@@ -155,7 +178,7 @@ enum TaskStoreContract {
         let task = makeTask(application.id, createdAt: 1, cost: 4)
         try await store.insertTask(task, limits: .none)
         #expect(try await store.application(id: application.id)?.credits == 0)
-        let outcome = TaskOutcome(state: .failed, response: #"{"success":false}"#, finishedAt: 2)
+        let outcome = outcome(.failed, finishedAt: 2)
         #expect(try await store.finishTask(id: task.id, owner: nil, outcome: outcome))
         #expect(try await store.finishTask(id: task.id, owner: nil, outcome: outcome) == false)
         #expect(try await store.application(id: application.id)?.credits == 4)
@@ -170,7 +193,7 @@ enum TaskStoreContract {
         let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
             for racer in 0..<10 {
                 group.addTask {
-                    let outcome = TaskOutcome(state: .cancelled, response: #"{"racer":\#(racer)}"#, finishedAt: 2)
+                    let outcome = outcome(.cancelled, finishedAt: 2 + Double(racer) / 100)
                     return try await store.finishTask(id: taskID, owner: nil, outcome: outcome)
                 }
             }
@@ -233,9 +256,9 @@ enum TaskStoreContract {
         let tasks = (1...4).map { makeTask(application.id, createdAt: Double($0), cost: 2) }
         for task in tasks { try await store.insertTask(task, limits: .none) }
         #expect(
-            try await store.finishTask(id: tasks[0].id, owner: nil, outcome: TaskOutcome(state: .succeeded, response: "{}", finishedAt: 9)))
+            try await store.finishTask(id: tasks[0].id, owner: nil, outcome: outcome(.succeeded, finishedAt: 9)))
         #expect(
-            try await store.finishTask(id: tasks[1].id, owner: nil, outcome: TaskOutcome(state: .failed, response: "{}", finishedAt: 9)))
+            try await store.finishTask(id: tasks[1].id, owner: nil, outcome: outcome(.failed, finishedAt: 9)))
         _ = try await store.claimTask(owner: "w", now: 10, leaseSeconds: 30, limits: .none)
         let usage = try await store.usage()
         let mine = try #require(usage.first { $0.applicationID == application.id })
@@ -314,22 +337,20 @@ enum TaskStoreContract {
         task.progressWebhooks = true
         try await store.insertTask(task, limits: .none)
         _ = try await store.claimTask(owner: "w", now: 2, leaseSeconds: 30, limits: .none)
-        let progress = WebhookDelivery(
-            id: "msg_p", taskID: task.id, applicationID: application.id, url: task.callbackURL!, body: #"{"progress":50}"#,
-            kind: .progress, nextAttemptAt: 2, createdAt: 2
-        )
-        #expect(try await store.updateProgress(id: task.id, owner: "w", progress: 50, now: 2, leaseSeconds: 30, webhook: progress))
-        #expect(
-            try await store.finishTask(
-                id: task.id, owner: "w", outcome: TaskOutcome(state: .succeeded, response: "{}", finishedAt: 3, webhookID: "msg_f")))
+        #expect(try await store.updateProgress(id: task.id, owner: "w", progress: 50, now: 2, leaseSeconds: 30))
+        #expect(try await store.updateProgress(id: task.id, owner: "w", progress: 50, now: 2, leaseSeconds: 30), "no growth, no delivery")
+        #expect(try await store.finishTask(id: task.id, owner: "w", outcome: outcome(.succeeded, finishedAt: 3, webhookID: "msg_f")))
         #expect(try await store.nextDeliveryDue() == 2)
         // Only the earliest pending delivery of a task is due; the finished one waits for it.
         let first = try await store.claimDeliveries(owner: "s", now: 4, limit: 10, leaseSeconds: 10)
-        #expect(first.map(\.id) == ["msg_p"])
+        #expect(first.map(\.kind) == [.progress])
+        #expect(first.first?.progress == 50, "a progress delivery records the progress it tells")
+        #expect(first.first?.body == nil, "bodies are rendered when sent")
+        let progressID = try #require(first.first?.id)
         #expect(
             try await store.claimDeliveries(owner: "t", now: 4, limit: 10, leaseSeconds: 10).isEmpty,
             "a leased delivery is not claimed twice")
-        try await store.recordFailedAttempt(id: "msg_p", error: "503", nextAttemptAt: 5)
+        try await store.recordFailedAttempt(id: progressID, error: "503", nextAttemptAt: 5)
         #expect(try await store.claimDeliveries(owner: "s", now: 4.5, limit: 10, leaseSeconds: 10).isEmpty)
         try await store.recordDelivered(
             id: try #require(try await store.claimDeliveries(owner: "s", now: 5, limit: 10, leaseSeconds: 10).first?.id), now: 5)
@@ -346,141 +367,149 @@ enum TaskStoreContract {
         #expect(try await store.nextDeliveryDue() == nil)
     }
 
+    static func everyFieldOfEveryEntityRoundTrips(_ store: any TaskStore) async throws {
+        let application = Application(
+            id: UUID().uuidString.lowercased(), name: "every field", credits: 41, webhookSecret: "whsec_abc", createdAt: 12.5,
+            maxRunning: 3, maxPending: 17
+        )
+        try await store.createApplication(application)
+        #expect(try await store.application(id: application.id) == application)
+        let credential = Credential(
+            id: UUID().uuidString.lowercased(), applicationID: application.id, name: "ci", tokenHash: "ab" + UUID().uuidString,
+            scopes: [.imagine, .tasks], revoked: true, expiresAt: 99.25, createdAt: 13.5, ratePerSecond: 0.75, rateBurst: 6
+        )
+        try await store.createCredential(credential)
+        #expect(try await store.credential(tokenHash: credential.tokenHash) == credential)
+        let result = TaskResult(
+            images: [
+                StoredImage(role: .full, name: "t.png", width: 2048, height: 1024),
+                StoredImage(role: .thumbnail, name: "t@50.png", width: 1024, height: 512),
+                StoredImage(role: .quadrant(3), name: "t-3.png", width: 1024, height: 512, format: "jpeg"),
+            ],
+            descriptions: ["a", "b"], seed: 4_000_000_000, lineage: #"{"tiles":[]}"#,
+            failure: TaskFailure(code: .timeout, message: "slow")
+        )
+        let imagine = TaskSnapshot(
+            id: UUID().uuidString.lowercased(), objectID: "668aae3f550a4144a540803c", applicationID: application.id,
+            credentialID: credential.id, traceID: UUID().uuidString.lowercased(),
+            command: .imagine(
+                ImagineCommand(
+                    action: .variationRegion, prompt: "a cat --ar 2:1", parentTaskID: "p", parentImageID: "1259525319472185344",
+                    mask: Data([0x89, 0x50, 0x4e, 0x47, 0, 255]), mode: .turbo, splitImages: true, seed: 123)),
+            acceptedRequest: #"{"action":"variation_region","mode":"turbo"}"#, state: .failed, progress: 64,
+            imageID: "1259525319472185345", jobID: UUID().uuidString.lowercased(), createdAt: 20.125, startedAt: 21.5,
+            finishedAt: 30.75, result: result, cost: 4, leaseOwner: "w/1", leaseExpiresAt: 50.5, callbackURL: "https://example.com/h",
+            progressWebhooks: true, callbackFormat: "midjourney-proxy"
+        )
+        let describe = TaskSnapshot(
+            id: UUID().uuidString.lowercased(), objectID: "668aae3f550a4144a540803d", applicationID: application.id,
+            credentialID: credential.id, traceID: UUID().uuidString.lowercased(),
+            command: .describe(DescribeCommand(imageURL: "https://example.com/cat.jpg")), acceptedRequest: "{}", imageID: nil,
+            jobID: UUID().uuidString.lowercased(), createdAt: 22, cost: 1
+        )
+        try await store.insertTask(imagine, limits: .none)
+        try await store.insertTask(describe, limits: .none)
+        #expect(try await store.task(id: imagine.id) == imagine)
+        #expect(try await store.task(id: describe.id) == describe)
+        #expect(try await store.tasks(applicationID: application.id, offset: 0, limit: 10) == [describe, imagine])
+
+        // A delivery's every field, as the finish queues it and a claim reads it back.
+        var pending = describe
+        pending.id = UUID().uuidString.lowercased()
+        pending.callbackURL = "https://example.com/d"
+        pending.callbackFormat = "midjourney-proxy"
+        try await store.insertTask(pending, limits: .none)
+        #expect(try await store.finishTask(id: pending.id, owner: nil, outcome: outcome(.cancelled, finishedAt: 40, webhookID: "msg_rt")))
+        let claimed = try await store.claimDeliveries(owner: "s", now: 41, limit: 10, leaseSeconds: 5)
+        #expect(
+            claimed == [
+                WebhookDelivery(
+                    id: "msg_rt", taskID: pending.id, applicationID: application.id, url: "https://example.com/d",
+                    format: "midjourney-proxy", kind: .finished, sequence: 1, nextAttemptAt: 40, createdAt: 40)
+            ])
+        #expect(try await store.task(id: pending.id)?.result == TaskResult.failed(.cancelled, "no"))
+    }
+
     static func aReachableStoreSaysSo(_ store: any TaskStore) async throws {
         #expect(await store.isReachable())
     }
 }
 
-@Suite("The SQLite task store keeps the store contract")
-struct SQLiteTaskStoreContractTests {
-    @Test func acceptingATaskChargesItsCostAtomically() async throws {
-        try await TaskStoreContract.acceptingATaskChargesItsCostAtomically(try makeSQLiteStore())
+// Serialized: each PostgreSQL test opens its own pool, and a burst of them at once would only measure connection set-up.
+@Suite("Every task store keeps the store contract", .serialized)
+struct TaskStoreContractTests {
+    @Test(arguments: StoreKind.available) func acceptingATaskChargesItsCostAtomically(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.acceptingATaskChargesItsCostAtomically(try kind.make())
     }
-    @Test func aTaskReadBackEqualsTheTaskStored() async throws {
-        try await TaskStoreContract.aTaskReadBackEqualsTheTaskStored(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func aTaskReadBackEqualsTheTaskStored(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.aTaskReadBackEqualsTheTaskStored(try kind.make())
     }
-    @Test func tasksAreOnlyVisibleToTheirOwnApplication() async throws {
-        try await TaskStoreContract.tasksAreOnlyVisibleToTheirOwnApplication(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func tasksAreOnlyVisibleToTheirOwnApplication(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.tasksAreOnlyVisibleToTheirOwnApplication(try kind.make())
     }
-    @Test func batchesFindTasksByIdsAndTraceIDs() async throws {
-        try await TaskStoreContract.batchesFindTasksByIdsAndTraceIDs(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func batchesFindTasksByIdsAndTraceIDs(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.batchesFindTasksByIdsAndTraceIDs(try kind.make())
     }
-    @Test func listingIsNewestFirstAndPaged() async throws {
-        try await TaskStoreContract.listingIsNewestFirstAndPaged(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func listingIsNewestFirstAndPaged(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.listingIsNewestFirstAndPaged(try kind.make())
     }
-    @Test func workersClaimTheOldestPendingTaskOnce() async throws {
-        try await TaskStoreContract.workersClaimTheOldestPendingTaskOnce(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func workersClaimTheOldestPendingTaskOnce(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.workersClaimTheOldestPendingTaskOnce(try kind.make())
     }
-    @Test func workersRacingForTasksClaimEachExactlyOnce() async throws {
-        try await TaskStoreContract.workersRacingForTasksClaimEachExactlyOnce(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func workersRacingForTasksClaimEachExactlyOnce(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.workersRacingForTasksClaimEachExactlyOnce(try kind.make())
     }
-    @Test func aLapsedLeaseIsClaimedAgainAndTheOldHolderCannotFinish() async throws {
-        try await TaskStoreContract.aLapsedLeaseIsClaimedAgainAndTheOldHolderCannotFinish(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func aLapsedLeaseIsClaimedAgainAndTheOldHolderCannotFinish(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.aLapsedLeaseIsClaimedAgainAndTheOldHolderCannotFinish(try kind.make())
     }
-    @Test func aFailedTaskRefundsItsCostOnce() async throws {
-        try await TaskStoreContract.aFailedTaskRefundsItsCostOnce(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func aFailedTaskRefundsItsCostOnce(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.aFailedTaskRefundsItsCostOnce(try kind.make())
     }
-    @Test func racingFinishersFinishATaskOnceWithOneRefundAndOneWebhook() async throws {
-        try await TaskStoreContract.racingFinishersFinishATaskOnceWithOneRefundAndOneWebhook(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func racingFinishersFinishATaskOnceWithOneRefundAndOneWebhook(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.racingFinishersFinishATaskOnceWithOneRefundAndOneWebhook(try kind.make())
     }
-    @Test func releasedTasksGoBackToPending() async throws {
-        try await TaskStoreContract.releasedTasksGoBackToPending(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func releasedTasksGoBackToPending(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.releasedTasksGoBackToPending(try kind.make())
     }
-    @Test func credentialsAreFoundByTokenHashAndCanBeRevoked() async throws {
-        try await TaskStoreContract.credentialsAreFoundByTokenHashAndCanBeRevoked(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func credentialsAreFoundByTokenHashAndCanBeRevoked(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.credentialsAreFoundByTokenHashAndCanBeRevoked(try kind.make())
     }
-    @Test func creditsLimitsAndRateLimitsAreKeptPerApplication() async throws {
-        try await TaskStoreContract.creditsLimitsAndRateLimitsAreKeptPerApplication(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func creditsLimitsAndRateLimitsAreKeptPerApplication(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.creditsLimitsAndRateLimitsAreKeptPerApplication(try kind.make())
     }
-    @Test func usageCountsTasksByStateAndCreditsSpentOnSuccesses() async throws {
-        try await TaskStoreContract.usageCountsTasksByStateAndCreditsSpentOnSuccesses(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func usageCountsTasksByStateAndCreditsSpentOnSuccesses(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.usageCountsTasksByStateAndCreditsSpentOnSuccesses(try kind.make())
     }
-    @Test func anApplicationAtItsQueueLimitIsRefusedWithoutACharge() async throws {
-        try await TaskStoreContract.anApplicationAtItsQueueLimitIsRefusedWithoutACharge(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func anApplicationAtItsQueueLimitIsRefusedWithoutACharge(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.anApplicationAtItsQueueLimitIsRefusedWithoutACharge(try kind.make())
     }
-    @Test func concurrentSubmissionsNeverOverfillTheQueue() async throws {
-        try await TaskStoreContract.concurrentSubmissionsNeverOverfillTheQueue(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func concurrentSubmissionsNeverOverfillTheQueue(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.concurrentSubmissionsNeverOverfillTheQueue(try kind.make())
     }
-    @Test func anApplicationAtItsConcurrencyLimitWaitsWhileOthersRun() async throws {
-        try await TaskStoreContract.anApplicationAtItsConcurrencyLimitWaitsWhileOthersRun(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func anApplicationAtItsConcurrencyLimitWaitsWhileOthersRun(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.anApplicationAtItsConcurrencyLimitWaitsWhileOthersRun(try kind.make())
     }
-    @Test func racingClaimsNeverRunMoreThanTheApplicationsLimit() async throws {
-        try await TaskStoreContract.racingClaimsNeverRunMoreThanTheApplicationsLimit(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func racingClaimsNeverRunMoreThanTheApplicationsLimit(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.racingClaimsNeverRunMoreThanTheApplicationsLimit(try kind.make())
     }
-    @Test func deliveriesAreQueuedWithTheFinishAndSentInOrderPerTask() async throws {
-        try await TaskStoreContract.deliveriesAreQueuedWithTheFinishAndSentInOrderPerTask(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func deliveriesAreQueuedWithTheFinishAndSentInOrderPerTask(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.deliveriesAreQueuedWithTheFinishAndSentInOrderPerTask(try kind.make())
     }
-    @Test func aReachableStoreSaysSo() async throws {
-        try await TaskStoreContract.aReachableStoreSaysSo(try makeSQLiteStore())
+    @Test(arguments: StoreKind.available) func aReachableStoreSaysSo(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.aReachableStoreSaysSo(try kind.make())
+    }
+    @Test(arguments: StoreKind.available) func everyFieldOfEveryEntityRoundTrips(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.everyFieldOfEveryEntityRoundTrips(try kind.make())
     }
 }
 
-// Skipped, with this reason in the test report, when no PostgreSQL server is given: never passed silently.
-// Serialized: each test opens its own pool, and a burst of them at once would only measure connection set-up.
+// Says loudly in the test report that the PostgreSQL store was not tested, rather than passing silently.
 @Suite(
-    "The PostgreSQL task store keeps the store contract",
-    .serialized,
+    "The PostgreSQL store is tested when a server is given",
     .enabled(if: PostgresTestDatabase.url != nil, "JOURNEYMAN_TEST_DATABASE_URL is not set: there is no PostgreSQL server to test against")
 )
-struct PostgresTaskStoreContractTests {
-    @Test func acceptingATaskChargesItsCostAtomically() async throws {
-        try await TaskStoreContract.acceptingATaskChargesItsCostAtomically(try PostgresTestDatabase.freshStore())
-    }
-    @Test func aTaskReadBackEqualsTheTaskStored() async throws {
-        try await TaskStoreContract.aTaskReadBackEqualsTheTaskStored(try PostgresTestDatabase.freshStore())
-    }
-    @Test func tasksAreOnlyVisibleToTheirOwnApplication() async throws {
-        try await TaskStoreContract.tasksAreOnlyVisibleToTheirOwnApplication(try PostgresTestDatabase.freshStore())
-    }
-    @Test func batchesFindTasksByIdsAndTraceIDs() async throws {
-        try await TaskStoreContract.batchesFindTasksByIdsAndTraceIDs(try PostgresTestDatabase.freshStore())
-    }
-    @Test func listingIsNewestFirstAndPaged() async throws {
-        try await TaskStoreContract.listingIsNewestFirstAndPaged(try PostgresTestDatabase.freshStore())
-    }
-    @Test func workersClaimTheOldestPendingTaskOnce() async throws {
-        try await TaskStoreContract.workersClaimTheOldestPendingTaskOnce(try PostgresTestDatabase.freshStore())
-    }
-    @Test func workersRacingForTasksClaimEachExactlyOnce() async throws {
-        try await TaskStoreContract.workersRacingForTasksClaimEachExactlyOnce(try PostgresTestDatabase.freshStore())
-    }
-    @Test func aLapsedLeaseIsClaimedAgainAndTheOldHolderCannotFinish() async throws {
-        try await TaskStoreContract.aLapsedLeaseIsClaimedAgainAndTheOldHolderCannotFinish(try PostgresTestDatabase.freshStore())
-    }
-    @Test func aFailedTaskRefundsItsCostOnce() async throws {
-        try await TaskStoreContract.aFailedTaskRefundsItsCostOnce(try PostgresTestDatabase.freshStore())
-    }
-    @Test func racingFinishersFinishATaskOnceWithOneRefundAndOneWebhook() async throws {
-        try await TaskStoreContract.racingFinishersFinishATaskOnceWithOneRefundAndOneWebhook(try PostgresTestDatabase.freshStore())
-    }
-    @Test func releasedTasksGoBackToPending() async throws {
-        try await TaskStoreContract.releasedTasksGoBackToPending(try PostgresTestDatabase.freshStore())
-    }
-    @Test func credentialsAreFoundByTokenHashAndCanBeRevoked() async throws {
-        try await TaskStoreContract.credentialsAreFoundByTokenHashAndCanBeRevoked(try PostgresTestDatabase.freshStore())
-    }
-    @Test func creditsLimitsAndRateLimitsAreKeptPerApplication() async throws {
-        try await TaskStoreContract.creditsLimitsAndRateLimitsAreKeptPerApplication(try PostgresTestDatabase.freshStore())
-    }
-    @Test func usageCountsTasksByStateAndCreditsSpentOnSuccesses() async throws {
-        try await TaskStoreContract.usageCountsTasksByStateAndCreditsSpentOnSuccesses(try PostgresTestDatabase.freshStore())
-    }
-    @Test func anApplicationAtItsQueueLimitIsRefusedWithoutACharge() async throws {
-        try await TaskStoreContract.anApplicationAtItsQueueLimitIsRefusedWithoutACharge(try PostgresTestDatabase.freshStore())
-    }
-    @Test func concurrentSubmissionsNeverOverfillTheQueue() async throws {
-        try await TaskStoreContract.concurrentSubmissionsNeverOverfillTheQueue(try PostgresTestDatabase.freshStore())
-    }
-    @Test func anApplicationAtItsConcurrencyLimitWaitsWhileOthersRun() async throws {
-        try await TaskStoreContract.anApplicationAtItsConcurrencyLimitWaitsWhileOthersRun(try PostgresTestDatabase.freshStore())
-    }
-    @Test func racingClaimsNeverRunMoreThanTheApplicationsLimit() async throws {
-        try await TaskStoreContract.racingClaimsNeverRunMoreThanTheApplicationsLimit(try PostgresTestDatabase.freshStore())
-    }
-    @Test func deliveriesAreQueuedWithTheFinishAndSentInOrderPerTask() async throws {
-        try await TaskStoreContract.deliveriesAreQueuedWithTheFinishAndSentInOrderPerTask(try PostgresTestDatabase.freshStore())
-    }
-    @Test func aReachableStoreSaysSo() async throws {
-        try await TaskStoreContract.aReachableStoreSaysSo(try PostgresTestDatabase.freshStore())
+struct PostgresStoreAvailabilityTests {
+    @Test func theContractRunsAgainstPostgreSQL() {
+        #expect(StoreKind.available.contains(.postgres))
     }
 }
