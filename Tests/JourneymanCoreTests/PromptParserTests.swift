@@ -1,6 +1,5 @@
 import Foundation
 import JourneymanCore
-import MidjourneyAPI
 import Testing
 
 @Suite("Prompt parameters")
@@ -46,14 +45,14 @@ struct PromptParserTests {
         #expect {
             try PromptParser.parse(prompt)
         } throws: { error in
-            guard let error = error as? RequestError else { return false }
+            guard let error = error as? ServiceError else { return false }
             return error.code == .badRequest && error.message.contains(named)
         }
     }
 
     @Test func moreThanFiveImagePromptsAreRefused() {
         let urls = (1...6).map { "https://example.com/\($0).png" }.joined(separator: " ")
-        #expect(throws: RequestError.self) { try PromptParser.parse("\(urls) blend") }
+        #expect(throws: ServiceError.self) { try PromptParser.parse("\(urls) blend") }
     }
 
     @Test func extremeAspectRatiosAtTheLimitsAreAccepted() throws {

@@ -1,0 +1,55 @@
+import Foundation
+import JourneymanCore
+import JourneymanStore
+import MidjourneyAPI
+import Testing
+
+@Suite("Graceful shutdown", .serialized)
+struct ShutdownTests {
+    @Test func aTaskStillRunningWhenTheGracePeriodEndsGoesBackToPendingAtOnce() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-sigterm-\(UUID().uuidString)").path
+        let created = try runJourneyman(["token", "create", "--name", "sigterm", "--credits", "1000", "--data", data])
+        let token = try #require(created.split(separator: "\n").last.map(String.init))
+        let port = try freePort()
+        // One worker, no grace, and a lease far longer than the test: only the release can make the task pending again.
+        let server = try ServeProcess(
+            data: data, port: port, arguments: ["--workers", "1", "--shutdown-grace", "0", "--lease-seconds", "600"])
+        defer { server.terminate() }
+        try await server.waitUntilHealthy()
+        var ids: [String] = []
+        for index in 0..<3 {
+            let answer = try await postJSON(
+                port: port, path: "/midjourney/imagine", token: token,
+                body: #"{"prompt":"a wide mountain range at dawn, detailed \#(index) --ar 16:9","async":true}"#)
+            ids.append(try #require(answer.string("task_id")))
+        }
+        // Wait until the first task is running, then ask the server to stop.
+        let deadline = Date().addingTimeInterval(60)
+        var running: String?
+        while running == nil, Date() < deadline {
+            for id in ids {
+                let record = try await postJSON(port: port, path: "/midjourney/tasks", token: token, body: #"{"id":"\#(id)"}"#)
+                if record.string("state") == "running" { running = id }
+            }
+            if running == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let interrupted = try #require(running, "no task started running")
+        kill(server.process.processIdentifier, SIGTERM)
+        server.process.waitUntilExit()
+        let log = (try? String(contentsOf: server.log, encoding: .utf8)) ?? ""
+
+        let store = try SQLiteTaskStore(path: data + "/journeyman.sqlite")
+        let task = try #require(try await store.task(id: interrupted))
+        if task.state == .succeeded {
+            // The render beat the signal: nothing was left running, so there was nothing to release.
+            Issue.record("the task finished before SIGTERM reached the server; the test proved nothing. Log:\n\(log)")
+            return
+        }
+        #expect(task.state == .pending, "back to pending at once, not after the 600 s lease. Log:\n\(log)")
+        #expect(task.leaseOwner == nil)
+        #expect(log.contains("back to pending"))
+        for id in ids where id != interrupted {
+            #expect(try await store.task(id: id)?.state == .pending, "queued tasks stay queued")
+        }
+    }
+}
