@@ -1,12 +1,16 @@
-import Dispatch
 import JourneymanCore
 import JourneymanImaging
 
 /// The local engine: renders prompts procedurally, describes images by their pixels and shortens prompts,
-/// all on Dispatch threads so Swift's cooperative pool and the event loops stay free.
+/// all on the CPU pool so Swift's cooperative pool and the event loops stay free.
 public struct LocalEngine: Engine {
-    /// Creates the engine (it holds no state).
-    public init() {}
+    /// Where decoding, rendering and describing run.
+    public let pool: CPUPool
+
+    /// Creates the engine (it holds no state) over a CPU pool.
+    public init(pool: CPUPool = .shared) {
+        self.pool = pool
+    }
 
     /// `local`.
     public var name: String { "local" }
@@ -16,7 +20,7 @@ public struct LocalEngine: Engine {
 
     /// Decodes the source and mask, renders, and answers the pixels with their lineage.
     public func imagine(_ job: ImagineJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput {
-        let decoded = try await Self.offload {
+        let decoded = try await pool.run {
             let source = try job.source.map { source in
                 RenderSource(image: try PNG.decode(source.image.bytes), prompt: source.prompt, seed: source.seed, lineage: source.lineage)
             }
@@ -31,7 +35,7 @@ public struct LocalEngine: Engine {
     public func render(_ job: RenderJob, progress: @escaping @Sendable (Int) -> Void) async throws -> RenderedImage {
         let flag = CancellationFlag()
         return try await withTaskCancellationHandler {
-            try await Self.offload { try ActionRunner(job: job, flag: flag, progress: progress).run() }
+            try await pool.run { try ActionRunner(job: job, flag: flag, progress: progress).run() }
         } onCancel: {
             flag.cancel()
         }
@@ -44,7 +48,7 @@ public struct LocalEngine: Engine {
         }
         let decoded: DecodedImage
         do {
-            decoded = try await Self.offload { try ImageDecoder.decode(bytes, maxPixels: 100_000_000, fitWithin: 1024) }
+            decoded = try await pool.run { try ImageDecoder.decode(bytes, maxPixels: 100_000_000, fitWithin: 1024) }
         } catch let error as ImagingError {
             throw EngineError(code: .badRequest, message: "image_url could not be decoded: \(error.message)")
         }
@@ -56,7 +60,7 @@ public struct LocalEngine: Engine {
         guard originalWidth > 0 && originalHeight > 0 else {
             throw EngineError(code: .badRequest, message: "the image has no size")
         }
-        return try await Self.offload {
+        return try await pool.run {
             let analysis = ImageAnalyzer.analyze(image)
             return DescriptionWriter(analysis: analysis, width: originalWidth, height: originalHeight).descriptions()
         }
@@ -65,14 +69,5 @@ public struct LocalEngine: Engine {
     /// Up to five shorter prompts keeping the content words and every `--parameter`.
     public func shorten(_ prompt: String) throws -> [String] {
         try PromptShortener.shorten(prompt)
-    }
-
-    /// Runs CPU-heavy work on a Dispatch thread, never on the cooperative pool.
-    static func offload<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try work() })
-            }
-        }
     }
 }

@@ -13,7 +13,9 @@ struct ShutdownTests {
         let port = try freePort()
         // One worker, no grace, and a lease far longer than the test: only the release can make the task pending again.
         let server = try ServeProcess(
-            data: data, port: port, arguments: ["--workers", "1", "--shutdown-grace", "0", "--lease-seconds", "600"])
+            data: data, port: port, arguments: [
+                "--workers", "1", "--shutdown-grace", "0", "--lease-seconds", "600", "--rate-limit", "10000", "--rate-burst", "10000",
+            ])
         defer { server.terminate() }
         try await server.waitUntilHealthy()
         var ids: [String] = []
@@ -31,7 +33,7 @@ struct ShutdownTests {
                 let record = try await postJSON(port: port, path: "/midjourney/tasks", token: token, body: #"{"id":"\#(id)"}"#)
                 if record.string("state") == "running" { running = id }
             }
-            if running == nil { try await Task.sleep(for: .milliseconds(20)) }
+            if running == nil { try await Task.sleep(for: .milliseconds(50)) }
         }
         let interrupted = try #require(running, "no task started running")
         kill(server.process.processIdentifier, SIGTERM)
