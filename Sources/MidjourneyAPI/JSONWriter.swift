@@ -68,3 +68,41 @@ extension JSONValue {
         bytes.append(UInt8(ascii: "\""))
     }
 }
+
+/// A member value written into an object: a value, or JSON text kept byte for byte (a stored echo).
+public enum JSONFragment: Sendable {
+    /// A value, written compactly.
+    case value(JSONValue)
+    /// JSON bytes written as they are; they must be one valid JSON value.
+    case raw([UInt8])
+}
+
+extension JSONValue {
+    /// An object of `members` in order; raw fragments are spliced in unchanged, so their bytes stay the same.
+    public static func serializedObject(_ members: [(String, JSONFragment)]) -> [UInt8] {
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(1024)
+        for (index, member) in members.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            writeString(member.0, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            switch member.1 {
+            case .value(let value): value.write(to: &bytes)
+            case .raw(let raw): bytes.append(contentsOf: raw)
+            }
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
+
+    /// A JSON array of already serialized values.
+    public static func serializedArray(_ elements: [[UInt8]]) -> [UInt8] {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: element)
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return bytes
+    }
+}

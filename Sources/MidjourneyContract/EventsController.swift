@@ -47,7 +47,7 @@ struct EventsController<Context: IdentifiedRequestContext>: Sendable {
                         name = "progress"
                     }
                     lastState = task.state
-                    let record = JSONValue.object(rendering.record(task)).serializedText
+                    let record = String(decoding: rendering.record(task), as: UTF8.self)
                     try await writer.write(ByteBuffer(string: "event: \(name)\ndata: \(record)\n\n"))
                 }
                 try await writer.finish(nil)

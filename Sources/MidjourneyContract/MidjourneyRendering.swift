@@ -15,31 +15,32 @@ public struct MidjourneyRendering: Sendable, WebhookBodyRenderer {
         self.links = links
     }
 
-    /// The task record, keys in the seed's order, then the extensions.
-    public func record(_ task: TaskSnapshot) -> JSONObject {
-        let accepted = (try? JSONValue.parse(Array(task.acceptedRequest.utf8)))?.objectValue ?? JSONObject()
-        var record = JSONObject()
-        record["_id"] = .string(task.objectID)
-        record["id"] = .string(task.id)
-        record["application_id"] = .string(task.applicationID)
-        record["created_at"] = .double(Self.millis(task.createdAt))
-        record["credential_id"] = .string(task.credentialID)
-        record["request"] = .object(accepted)
-        record["type"] = .string(task.kind.rawValue)
-        record["hold"] = .bool(task.hold)
-        if let imageID = task.imageID { record["image_id"] = .string(imageID) }
-        record["job_id"] = .string(task.jobID)
+    /// The task record's bytes: keys in the seed's order, then the extensions; the accepted request is written
+    /// exactly as stored, so the same state always gives the same bytes.
+    public func record(_ task: TaskSnapshot) -> [UInt8] {
+        var members: [(String, JSONFragment)] = [
+            ("_id", .value(.string(task.objectID))),
+            ("id", .value(.string(task.id))),
+            ("application_id", .value(.string(task.applicationID))),
+            ("created_at", .value(.double(Self.millis(task.createdAt)))),
+            ("credential_id", .value(.string(task.credentialID))),
+            ("request", .raw(task.acceptedRequest.isEmpty ? Array("{}".utf8) : Array(task.acceptedRequest.utf8))),
+            ("type", .value(.string(task.kind.rawValue))),
+            ("hold", .value(.bool(task.hold))),
+        ]
+        if let imageID = task.imageID { members.append(("image_id", .value(.string(imageID)))) }
+        members.append(("job_id", .value(.string(task.jobID))))
         if task.state.isFinished, let finishedAt = task.finishedAt {
-            record["response"] = response(task)
             let finished = Self.millis(finishedAt)
-            record["duration"] = .double(Self.millis(finished - Self.millis(task.createdAt)))
-            record["finished_at"] = .double(finished)
+            members.append(("response", .value(response(task))))
+            members.append(("duration", .value(.double(Self.millis(finished - Self.millis(task.createdAt))))))
+            members.append(("finished_at", .value(.double(finished))))
         }
-        record["trace_id"] = .string(task.traceID)
-        if let startedAt = task.startedAt { record["started_at"] = .double(Self.millis(startedAt)) }
-        record["state"] = .string(task.state.rawValue)
-        record["progress"] = .int(Int64(task.progress))
-        return record
+        members.append(("trace_id", .value(.string(task.traceID))))
+        if let startedAt = task.startedAt { members.append(("started_at", .value(.double(Self.millis(startedAt))))) }
+        members.append(("state", .value(.string(task.state.rawValue))))
+        members.append(("progress", .value(.int(Int64(task.progress)))))
+        return JSONValue.serializedObject(members)
     }
 
     /// The body a finished task answers (also the record's `response` and the finished webhook's body).

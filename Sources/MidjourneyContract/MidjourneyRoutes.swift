@@ -111,7 +111,7 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
             guard let task = try await domain.reader.retrieve(id: id, traceID: traceID, applicationID: applicationID) else {
                 return JSONResponse.raw(Array("{}".utf8))
             }
-            return JSONResponse.raw(JSONValue.object(rendering.record(task)).serialized())
+            return JSONResponse.raw(rendering.record(task))
         case .retrieveBatch(let ids, let traceIDs):
             return batch(try await domain.reader.retrieveBatch(ids: ids, traceIDs: traceIDs, applicationID: applicationID))
         case .list(let offset, let limit):
@@ -119,13 +119,13 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
         case .cancel(let id):
             let task = try await domain.completion.cancel(id, applicationID: applicationID)
             context.logger.info("task cancelled", metadata: ["task_id": "\(id)"])
-            return JSONResponse.raw(JSONValue.object(rendering.record(task)).serialized())
+            return JSONResponse.raw(rendering.record(task))
         }
     }
 
     private func batch(_ tasks: [TaskSnapshot]) -> Response {
-        let items = JSONValue.array(tasks.map { .object(rendering.record($0)) })
-        return JSONResponse.raw(JSONValue.object(["items": items, "count": .int(Int64(tasks.count))]).serialized())
+        let items = JSONValue.serializedArray(tasks.map(rendering.record))
+        return JSONResponse.raw(JSONValue.serializedObject([("items", .raw(items)), ("count", .value(.int(Int64(tasks.count))))]))
     }
 
     private func seed(_ request: Request, _ context: Context) async throws -> Response {
