@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "journeyman", targets: ["journeyman"]),
         .library(name: "MidjourneyAPI", targets: ["MidjourneyAPI"]),
         .library(name: "JourneymanServer", targets: ["JourneymanServer"]),
+        .library(name: "JourneymanClient", targets: ["JourneymanClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
@@ -73,9 +75,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "JourneymanClient",
+            dependencies: [
+                "MidjourneyAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "journeyman",
             dependencies: [
+                "JourneymanClient",
                 "JourneymanServer",
                 "JourneymanCore",
                 "JourneymanStore",
@@ -117,6 +132,20 @@ let package = Package(
             dependencies: [
                 "JourneymanServer",
                 "JourneymanStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JourneymanClientTests",
+            dependencies: [
+                "JourneymanClient",
+                "JourneymanServer",
+                "JourneymanStore",
+                "JourneymanCore",
+                "JourneymanEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
