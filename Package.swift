@@ -91,6 +91,7 @@ let package = Package(
             name: "journeyman",
             dependencies: [
                 "JourneymanClient",
+                "MidjourneyAPI",
                 "JourneymanServer",
                 "JourneymanCore",
                 "JourneymanStore",
@@ -141,6 +142,7 @@ let package = Package(
             name: "JourneymanClientTests",
             dependencies: [
                 "JourneymanClient",
+                "MidjourneyAPI",
                 "JourneymanServer",
                 "JourneymanStore",
                 "JourneymanCore",

@@ -161,10 +161,10 @@ extension JourneymanClient {
     /// let page = try await client.tasks(offset: 0, limit: 20)
     /// ```
     public func tasks(offset: Int = 0, limit: Int = 12) async throws -> TaskPage {
-        let answer = try await post(
+        let (answer, text) = try await postForText(
             "/midjourney/tasks", ["action": "retrieve_batch", "offset": .int(Int64(offset)), "limit": .int(Int64(limit))], idempotent: true)
         let items = Self.items(of: answer)
-        return TaskPage(items: items, count: answer.lenientInt("count") ?? items.count, raw: answer)
+        return TaskPage(items: items, count: answer.lenientInt("count") ?? items.count, raw: answer, json: text)
     }
 
     /// Cancels a pending or running task of one's own (a Journeyman extension); answers its cancelled record.
@@ -192,14 +192,14 @@ extension JourneymanClient {
     static let maxImageBytes = 512 * 1024 * 1024
 
     private func retrieve(_ body: JSONObject, asked: String, idempotent: Bool = true) async throws -> TaskSnapshot {
-        let answer = try await post("/midjourney/tasks", body, idempotent: idempotent)
-        guard let task = TaskSnapshot(record: answer) else { throw ClientError.taskNotFound(asked) }
+        let (answer, text) = try await postForText("/midjourney/tasks", body, idempotent: idempotent)
+        guard let task = TaskSnapshot(record: answer, json: text) else { throw ClientError.taskNotFound(asked) }
         return task
     }
 
     private static func items(of answer: JSONObject) -> [TaskSnapshot] {
         guard case .array(let items) = answer["items"] else { return [] }
-        return items.compactMap { $0.objectValue.flatMap(TaskSnapshot.init(record:)) }
+        return items.compactMap { $0.objectValue.flatMap { TaskSnapshot(record: $0) } }
     }
 }
 
@@ -216,7 +216,8 @@ extension JourneymanClient {
     func submit(_ endpoint: TaskEndpoint, _ body: JSONObject) async throws -> SubmittedTask {
         var body = body
         body["async"] = .bool(true)
-        return try SubmittedTask(answer: try await post(endpoint.rawValue, body), path: endpoint.rawValue)
+        let (answer, text) = try await postForText(endpoint.rawValue, body)
+        return try SubmittedTask(answer: answer, json: text, path: endpoint.rawValue)
     }
 
     /// Submits and waits for the finished task, by the configured strategy; a failed task throws ``TaskFailure``.

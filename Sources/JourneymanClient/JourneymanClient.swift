@@ -95,12 +95,17 @@ actor ServerMemory {
 extension JourneymanClient {
     /// POSTs a JSON body; answers the parsed object of a 2xx answer.
     func post(_ path: String, _ body: JSONObject, idempotent: Bool = false) async throws -> JSONObject {
+        try await postForText(path, body, idempotent: idempotent).object
+    }
+
+    /// POSTs a JSON body; answers the parsed object of a 2xx answer and its text as received.
+    func postForText(_ path: String, _ body: JSONObject, idempotent: Bool = false) async throws -> (object: JSONObject, text: String) {
         let response = try await send(.POST, path, body: body, accept: "application/json", idempotent: idempotent)
         let bytes = try await response.body.collect(upTo: Self.maxJSONBytes)
         guard let object = (try? JSONValue.parse(bytes.readableBytesView))?.objectValue else {
             throw ClientError.unreadableAnswer(path: path, detail: "not a JSON object: \(Self.excerpt(bytes))")
         }
-        return object
+        return (object, String(buffer: bytes).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Sends a request, retrying what the retry policy says; answers the response of a 2xx answer, whose body is

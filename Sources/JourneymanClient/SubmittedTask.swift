@@ -13,15 +13,18 @@ public struct SubmittedTask: Sendable, Equatable {
     public var traceID: String?
     /// The answer as received.
     public var raw: JSONObject
+    /// The answer's JSON text as received.
+    public var json: String
 
     /// Reads a creation answer (`{"task_id": ..., "trace_id": ...}`).
-    init(answer: JSONObject, path: String) throws(ClientError) {
+    init(answer: JSONObject, json: String, path: String) throws(ClientError) {
         guard let taskID = answer.lenientString("task_id"), !taskID.isEmpty else {
             throw .unreadableAnswer(path: path, detail: "no task_id in \(JSONValue.object(answer).jsonText)")
         }
         self.taskID = taskID
         traceID = answer.lenientString("trace_id")
         raw = answer
+        self.json = json
     }
 }
 

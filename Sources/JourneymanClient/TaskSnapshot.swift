@@ -42,9 +42,12 @@ public struct TaskSnapshot: Sendable, Equatable {
     public var response: JSONObject?
     /// Every member as received.
     public var raw: JSONObject
+    /// The record's JSON text as received (written anew when it came inside a larger answer, such as a batch).
+    public var json: String
 
     /// Reads a record of the Tasks API (or of the events stream); nil for `{}`, the answer for an unknown task.
-    public init?(record: JSONObject) {
+    /// `json` is its text as received, when known.
+    public init?(record: JSONObject, json: String? = nil) {
         let response = record.object("response")
         guard let id = record.lenientString("id") ?? response?.lenientString("task_id"), !id.isEmpty else { return nil }
         self.id = id
@@ -60,12 +63,13 @@ public struct TaskSnapshot: Sendable, Equatable {
         duration = record.lenientDouble("duration") ?? record.lenientDouble("elapsed")
         self.response = response
         raw = record
+        self.json = json ?? JSONValue.object(record).jsonText
         state = record.lenientString("state").flatMap(TaskState.init(rawValue:)) ?? Self.state(response: response, startedAt: startedAt)
         progress = Self.progress(record: record, response: response, state: state)
     }
 
     /// Reads one line of an ndjson answer (a progress line, or the finished body last).
-    init?(line: JSONObject) {
+    init?(line: JSONObject, json: String? = nil) {
         guard let id = line.lenientString("task_id"), !id.isEmpty else { return nil }
         let finished = line.lenientBool("success") == false || Self.looksFinished(line)
         self.id = id
@@ -77,6 +81,7 @@ public struct TaskSnapshot: Sendable, Equatable {
         request = JSONObject()
         response = finished ? line : nil
         raw = line
+        self.json = json ?? JSONValue.object(line).jsonText
         state = finished ? Self.state(response: line, startedAt: nil) : .running
         progress = Self.progress(record: line, response: response, state: state)
     }
@@ -128,4 +133,6 @@ public struct TaskPage: Sendable, Equatable {
     public var count: Int
     /// The answer as received.
     public var raw: JSONObject
+    /// The answer's JSON text as received.
+    public var json: String
 }

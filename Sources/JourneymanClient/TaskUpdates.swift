@@ -109,7 +109,7 @@ public struct TaskUpdates: AsyncSequence, Sendable {
                     }
                     phase = .events(reader)
                     guard let object = (try? JSONValue.parse(Array(event.data.utf8)))?.objectValue else { continue }
-                    guard let task = TaskSnapshot(record: object) else {
+                    guard let task = TaskSnapshot(record: object, json: event.data) else {
                         if case .task(let id) = source { throw ClientError.taskNotFound(id) }
                         continue
                     }
@@ -133,7 +133,7 @@ public struct TaskUpdates: AsyncSequence, Sendable {
                             status: 200, code: error.lenientString("code") ?? "api_error", message: error.lenientString("message") ?? "",
                             traceID: object.lenientString("trace_id"))
                     }
-                    guard var task = TaskSnapshot(line: object) else { continue }
+                    guard var task = TaskSnapshot(line: object, json: line) else { continue }
                     if task.isFinished {
                         // The whole record (type, request, times) once it is there; the line itself otherwise.
                         if let record = try? await client.task(task.id), record.isFinished { task = record }
