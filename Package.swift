@@ -142,14 +142,16 @@ let package = Package(
             name: "JourneymanClientTests",
             dependencies: [
                 "JourneymanClient",
-                "MidjourneyAPI",
                 "JourneymanServer",
                 "JourneymanStore",
                 "JourneymanCore",
                 "JourneymanEngine",
+                "MidjourneyAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -100,7 +100,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .taskNotFound(let id): return "there is no task \(id) (or it belongs to another application)"
         case .missingImage(let detail): return detail
         case .waitTimedOut(let id, let seconds):
-            return "task \(id) did not finish within \(Int(seconds)) seconds of waiting; it goes on on the server"
+            return "task \(id) did not finish within \(seconds) seconds of waiting; it goes on on the server"
         }
     }
 }

@@ -24,12 +24,15 @@ public struct JourneymanClient: Sendable {
     let httpClient: HTTPClient
     let memory: ServerMemory
 
-    /// Creates a client; `httpClient` defaults to AsyncHTTPClient's shared one, which needs no shutdown.
+    /// Creates a client; `httpClient` defaults to ``sharedHTTPClient``, which needs no shutdown.
     ///
     /// ```swift
     /// let client = JourneymanClient(baseURL: "https://api.acedata.cloud", token: token)
     /// ```
-    public init(baseURL: String, token: String, configuration: ClientConfiguration = ClientConfiguration(), httpClient: HTTPClient = .shared) {
+    public init(
+        baseURL: String, token: String, configuration: ClientConfiguration = ClientConfiguration(),
+        httpClient: HTTPClient = JourneymanClient.sharedHTTPClient
+    ) {
         var trimmed = baseURL.trimmingCharacters(in: .whitespacesAndNewlines)
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.baseURL = trimmed
@@ -82,6 +85,21 @@ public struct JourneymanClient: Sendable {
     }
 }
 
+extension JourneymanClient {
+    /// The HTTP client every `JourneymanClient` uses unless given another: AsyncHTTPClient's browser-like settings,
+    /// but no read timeout (an events stream stays quiet while its task waits for capacity) and 10 seconds, not 90, to
+    /// connect. It lives as long as the process and needs no shutdown.
+    ///
+    /// ```swift
+    /// let client = JourneymanClient(baseURL: url, token: token, httpClient: JourneymanClient.sharedHTTPClient)
+    /// ```
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10), read: nil)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+}
+
 /// What a client learns about its server once and keeps for its copies.
 actor ServerMemory {
     /// Whether the events path answered 404 (the public service has none).
@@ -130,9 +148,11 @@ extension JourneymanClient {
             do {
                 response = try await httpClient.execute(request, timeout: .nanoseconds(configuration.requestTimeout.nanoseconds))
             } catch {
-                // A request that may not have reached the server is sent again only when sending twice does no harm.
+                // The HTTP client already retries connecting (for 10 s). A connection that closed under a request, which
+                // may have reached the server, is tried again only when sending twice does no harm.
                 try Task.checkCancellation()
-                guard idempotent, attempt < min(policy.maxAttempts, 3), let delay = policy.delay(afterAttempt: attempt, retryAfter: nil)
+                guard idempotent, error as? HTTPClientError == .remoteConnectionClosed, attempt < min(policy.maxAttempts, 3),
+                    let delay = policy.delay(afterAttempt: attempt, retryAfter: nil)
                 else { throw error }
                 try await Task.sleep(for: delay)
                 continue

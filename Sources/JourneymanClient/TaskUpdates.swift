@@ -298,7 +298,8 @@ extension JourneymanClient {
             group.addTask { try await work() }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                throw ClientError.waitTimedOut(taskID: taskID, seconds: Double(timeout.components.seconds))
+                let (seconds, attoseconds) = timeout.components
+                throw ClientError.waitTimedOut(taskID: taskID, seconds: Double(seconds) + Double(attoseconds) / 1e18)
             }
             defer { group.cancelAll() }
             guard let value = try await group.next() else { throw CancellationError() }
