@@ -11,7 +11,8 @@ extension JourneymanClient {
     /// print(grid.imageID, grid.actions)  // "1259...", [.upscale1, ...]
     /// ```
     public func imagine(_ prompt: String, options: ImagineOptions = ImagineOptions()) async throws -> ImageResult {
-        try ImageResult(try await run(.imagine, Self.imagineBody(prompt: prompt, action: .generate, imageID: nil, options: options)), client: self)
+        try ImageResult(
+            try await run(.imagine, Self.imagineBody(prompt: prompt, action: .generate, imageID: nil, options: options)), client: self)
     }
 
     /// Performs an action on an image (by its `image_id`) and waits for the result.
@@ -20,7 +21,8 @@ extension JourneymanClient {
     /// let upscaled = try await client.perform(.upscale3, on: "1259525319472185344")
     /// ```
     public func perform(_ action: ImageAction, on imageID: String, options: ImagineOptions = ImagineOptions()) async throws -> ImageResult {
-        try ImageResult(try await run(.imagine, Self.imagineBody(prompt: nil, action: action, imageID: imageID, options: options)), client: self)
+        try ImageResult(
+            try await run(.imagine, Self.imagineBody(prompt: nil, action: action, imageID: imageID, options: options)), client: self)
     }
 
     /// Submits a prompt without waiting (`async: true`); answers the new task's id.
@@ -38,7 +40,8 @@ extension JourneymanClient {
     /// ```swift
     /// let submitted = try await client.submit(.zoomOut2x, on: image.imageID)
     /// ```
-    public func submit(_ action: ImageAction, on imageID: String, options: ImagineOptions = ImagineOptions()) async throws -> SubmittedTask {
+    public func submit(_ action: ImageAction, on imageID: String, options: ImagineOptions = ImagineOptions()) async throws -> SubmittedTask
+    {
         try await submit(.imagine, Self.imagineBody(prompt: nil, action: action, imageID: imageID, options: options))
     }
 

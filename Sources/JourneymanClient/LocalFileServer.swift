@@ -60,12 +60,14 @@ enum LocalFileServer {
                     continue
                 case .end:
                     guard let head = request else { continue }
-                    let found = head.uri.split(separator: "?").first.map(String.init) == path && (head.method == .GET || head.method == .HEAD)
+                    let found =
+                        head.uri.split(separator: "?").first.map(String.init) == path && (head.method == .GET || head.method == .HEAD)
                     var headers = HTTPHeaders()
                     headers.add(name: "content-type", value: found ? contentType : "text/plain")
                     headers.add(name: "content-length", value: String(found ? file.readableBytes : 0))
                     headers.add(name: "connection", value: "close")
-                    try await outbound.write(.head(HTTPResponseHead(version: head.version, status: found ? .ok : .notFound, headers: headers)))
+                    try await outbound.write(
+                        .head(HTTPResponseHead(version: head.version, status: found ? .ok : .notFound, headers: headers)))
                     if found && head.method == .GET { try await outbound.write(.body(.byteBuffer(file))) }
                     try await outbound.write(.end(nil))
                     return
@@ -102,7 +104,8 @@ extension JourneymanClient {
             throw ClientError.invalidArgument("\(file.path) is neither a PNG nor a JPEG file")
         }
         let client = self
-        return try await LocalFileServer.serving(bytes, contentType: type.contentType, fileExtension: type.fileExtension, host: host) { url in
+        return try await LocalFileServer.serving(bytes, contentType: type.contentType, fileExtension: type.fileExtension, host: host) {
+            url in
             try await client.describe(imageURL: url)
         }
     }

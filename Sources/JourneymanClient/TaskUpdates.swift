@@ -154,7 +154,8 @@ public struct TaskUpdates: AsyncSequence, Sendable {
             case .batch(let ids):
                 phase = ids.isEmpty ? .done : .polling(first: true)
             case .submission(let endpoint, let body):
-                let response = try await client.send(.POST, endpoint.rawValue, body: body, accept: "application/x-ndjson", idempotent: false)
+                let response = try await client.send(
+                    .POST, endpoint.rawValue, body: body, accept: "application/x-ndjson", idempotent: false)
                 if Self.contentType(response).contains("ndjson") {
                     phase = .ndjson(LineReader(response.body))
                 } else {
@@ -292,7 +293,8 @@ extension JourneymanClient {
         try await withinTimeout(taskID: taskID) { try await updates.finished() }
     }
 
-    private func withinTimeout<Value: Sendable>(taskID: String, _ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    private func withinTimeout<Value: Sendable>(taskID: String, _ work: @escaping @Sendable () async throws -> Value) async throws -> Value
+    {
         guard let timeout = configuration.waitTimeout else { return try await work() }
         return try await withThrowingTaskGroup(of: Value.self) { group in
             group.addTask { try await work() }

@@ -41,7 +41,8 @@ public struct WebhookVerifier: Sendable {
             return value
         }
         try verify(
-            body: body, id: try header("webhook-id"), timestamp: try header("webhook-timestamp"), signature: try header("webhook-signature"),
+            body: body, id: try header("webhook-id"), timestamp: try header("webhook-timestamp"),
+            signature: try header("webhook-signature"),
             now: now)
     }
 
@@ -85,7 +86,8 @@ public enum WebhookVerificationError: Error, Sendable, Equatable, CustomStringCo
         switch self {
         case .missingHeader(let name): return "the delivery has no \(name) header"
         case .invalidTimestamp(let value): return "webhook-timestamp '\(value)' is not a number of Unix seconds"
-        case .timestampOutOfTolerance(let seconds): return "the delivery's timestamp is \(abs(seconds)) seconds \(seconds > 0 ? "old" : "ahead")"
+        case .timestampOutOfTolerance(let seconds):
+            return "the delivery's timestamp is \(abs(seconds)) seconds \(seconds > 0 ? "old" : "ahead")"
         case .signatureMismatch: return "no webhook-signature matches the body"
         }
     }

@@ -149,7 +149,8 @@ struct ZoomCommand: AsyncParsableCommand {
     func run() async throws {
         let spelled = factor.lowercased().hasSuffix("x") ? factor.lowercased() : factor.lowercased() + "x"
         guard let zoom = ZoomOut(rawValue: spelled) else { throw ValidationError("zoom takes 2x or 1.5x, not '\(factor)'") }
-        try await ImageTaskFlow.run(client, image) { client, options in try await client.submit(zoom.action, on: imageID, options: options) }
+        try await ImageTaskFlow.run(client, image) { client, options in try await client.submit(zoom.action, on: imageID, options: options)
+        }
     }
 }
 

@@ -14,7 +14,8 @@ struct ClientTests {
             let client = live.client
             let grid = try await client.imagine("a lighthouse at dusk --ar 3:2 --seed 7")
             #expect(grid.isGrid)
-            #expect(grid.actions == [.upscale1, .upscale2, .upscale3, .upscale4, .reroll, .variation1, .variation2, .variation3, .variation4])
+            #expect(
+                grid.actions == [.upscale1, .upscale2, .upscale3, .upscale4, .reroll, .variation1, .variation2, .variation3, .variation4])
             #expect(grid.rawImageWidth == 2048 && grid.rawImageHeight == 1360)
             #expect(grid.imageWidth == 1024 && grid.imageHeight == 680)
             #expect(grid.task?.prompt == "a lighthouse at dusk --ar 3:2 --seed 7")
@@ -75,7 +76,9 @@ struct ClientTests {
             #expect(fetched.hasPrefix("http://127.0.0.1:") && fetched.hasSuffix(".png"))
 
             // The listener is closed once the call returns.
-            await #expect(throws: (any Error).self) { _ = try await HTTPClient.shared.execute(HTTPClientRequest(url: fetched), timeout: .seconds(5)) }
+            await #expect(throws: (any Error).self) {
+                _ = try await HTTPClient.shared.execute(HTTPClientRequest(url: fetched), timeout: .seconds(5))
+            }
 
             let notAnImage = FileManager.default.temporaryDirectory.appendingPathComponent("describe-\(UUID().uuidString).txt")
             try Data("hello".utf8).write(to: notAnImage)
@@ -137,7 +140,8 @@ struct ClientTests {
         try await LiveServer.with { live in
             let front = PublicServiceFront(upstream: live.url)
             try await front.with { url in
-                let base = JourneymanClient(baseURL: url, token: live.token, configuration: ClientConfiguration(pollInterval: .milliseconds(100)))
+                let base = JourneymanClient(
+                    baseURL: url, token: live.token, configuration: ClientConfiguration(pollInterval: .milliseconds(100)))
 
                 // Asked for: no events request at all.
                 let polling = base.with { $0.waitStrategy = .polling }
@@ -157,7 +161,8 @@ struct ClientTests {
         try await LiveServer.with(workers: 2) { live in
             let front = PublicServiceFront(upstream: live.url)
             try await front.with { url in
-                let client = JourneymanClient(baseURL: url, token: live.token, configuration: ClientConfiguration(pollInterval: .milliseconds(100)))
+                let client = JourneymanClient(
+                    baseURL: url, token: live.token, configuration: ClientConfiguration(pollInterval: .milliseconds(100)))
                 var ids: [String] = []
                 for prompt in ["a desert at noon", "a forest at dawn", "a glacier under stars"] {
                     ids.append(try await client.submitImagine("\(prompt) --ar 1:1").taskID)
@@ -197,7 +202,8 @@ struct ClientTests {
         try await LiveServer.with { live in
             let front = PublicServiceFront(upstream: live.url)
             try await front.with { url in
-                let client = JourneymanClient(baseURL: url, token: live.token, configuration: ClientConfiguration(pollInterval: .milliseconds(100)))
+                let client = JourneymanClient(
+                    baseURL: url, token: live.token, configuration: ClientConfiguration(pollInterval: .milliseconds(100)))
                 let grid = try await client.imagine("a lighthouse at dusk --ar 3:2")
                 let task = try #require(grid.task)
                 // No `state`, `progress` or `duration` reached the client: they were told by `response` and `elapsed`.
@@ -299,11 +305,17 @@ struct ClientTests {
     }
 
     @Test func theEnvironmentConfiguresAClientAndItsAbsenceIsExplained() throws {
-        let client = try JourneymanClient.fromEnvironment(environment: ["JOURNEYMAN_URL": "http://127.0.0.1:8080/", "JOURNEYMAN_TOKEN": "jm_x"])
+        let client = try JourneymanClient.fromEnvironment(environment: [
+            "JOURNEYMAN_URL": "http://127.0.0.1:8080/", "JOURNEYMAN_TOKEN": "jm_x",
+        ])
         #expect(client.baseURL == "http://127.0.0.1:8080")
         #expect(throws: ClientError.self) { try JourneymanClient.fromEnvironment(environment: ["JOURNEYMAN_TOKEN": "jm_x"]) }
-        #expect(throws: ClientError.self) { try JourneymanClient.fromEnvironment(environment: ["JOURNEYMAN_URL": "ftp://x", "JOURNEYMAN_TOKEN": "t"]) }
+        #expect(throws: ClientError.self) {
+            try JourneymanClient.fromEnvironment(environment: ["JOURNEYMAN_URL": "ftp://x", "JOURNEYMAN_TOKEN": "t"])
+        }
         #expect(throws: ClientError.self) { try JourneymanClient.fromEnvironment(environment: ["JOURNEYMAN_URL": "http://x"]) }
-        #expect(try JourneymanClient.fromEnvironment(url: "https://api.example.com", token: "t", environment: [:]).baseURL == "https://api.example.com")
+        #expect(
+            try JourneymanClient.fromEnvironment(url: "https://api.example.com", token: "t", environment: [:]).baseURL
+                == "https://api.example.com")
     }
 }

@@ -52,7 +52,8 @@ func runProgram(_ path: String, _ arguments: [String], environment: [String: Str
             let err = errors.fileHandleForReading.readDataToEndOfFile()
             continuation.resume(
                 returning: CommandRun(
-                    status: finished.terminationStatus, output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self)))
+                    status: finished.terminationStatus, output: String(decoding: out, as: UTF8.self),
+                    errors: String(decoding: err, as: UTF8.self)))
         }
         do {
             try process.run()
@@ -153,7 +154,8 @@ struct CommandTests {
 
     @Test func cancelEndsAPendingTaskAndWaitingForItExitsOne() async throws {
         try await LiveServer.with(workers: 0) { live in
-            let taskID = try #require(try await live.journeyman("imagine", "a paper boat --ar 1:1", "--json").json()["task_id"]?.stringValue)
+            let taskID = try #require(
+                try await live.journeyman("imagine", "a paper boat --ar 1:1", "--json").json()["task_id"]?.stringValue)
             let cancelled = try await live.journeyman("cancel", taskID)
             #expect(cancelled.status == 0)
             #expect(cancelled.output == "\(taskID): cancelled\n")
@@ -227,7 +229,8 @@ struct CommandTests {
     }
 
     @Test func progressIsABarRedrawnInPlaceOnATerminalAndALinePerChangeElsewhere() async throws {
-        let script = try #require(["/usr/bin/script", "/bin/script"].first { FileManager.default.isExecutableFile(atPath: $0) }, "util-linux script")
+        let script = try #require(
+            ["/usr/bin/script", "/bin/script"].first { FileManager.default.isExecutableFile(atPath: $0) }, "util-linux script")
         try await LiveServer.with { live in
             let executable = try journeymanExecutable()
             // `script` runs the command on a pseudo-terminal and copies what it shows to its own output.
@@ -264,7 +267,9 @@ struct CommandTests {
             #expect(help.output.contains("Example"), "\(command)")
             #expect(help.output.contains("--url") && help.output.contains("JOURNEYMAN_TOKEN"), "\(command)")
         }
-        #expect(try await runProgram(executable, ["describe", "--help"], environment: [:]).output.contains("must be able to reach this machine"))
+        #expect(
+            try await runProgram(executable, ["describe", "--help"], environment: [:]).output.contains("must be able to reach this machine")
+        )
         for command in [["token", "create"], ["serve"], ["webhooks", "list"], ["gallery"], ["tasks"]] {
             let help = try await runProgram(executable, command + ["--help"], environment: [:]).output
             let doubled = help.range(of: #"\(default: [^)]*\)\s*\(default:"#, options: .regularExpression)

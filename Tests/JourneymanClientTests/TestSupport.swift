@@ -121,7 +121,8 @@ struct TestFailure: Error, CustomStringConvertible {
 
 /// Width and height from a PNG's IHDR chunk.
 func pngSize(_ bytes: [UInt8]) throws -> (width: Int, height: Int) {
-    guard bytes.count > 24, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), Array(bytes[12..<16]) == Array("IHDR".utf8)
+    guard bytes.count > 24, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
+        Array(bytes[12..<16]) == Array("IHDR".utf8)
     else {
         throw TestFailure("not a PNG")
     }
@@ -155,7 +156,8 @@ final class PublicServiceFront: Sendable {
         let router = Router()
         router.get("**") { request, _ -> Response in
             self.forwarded.withLock { $0.append(ForwardedRequest(method: "GET", path: request.uri.path, body: JSONObject())) }
-            return Self.json(#"{"success":false,"error":{"code":"not_found","message":"There is nothing at this path."}}"#, status: .notFound)
+            return Self.json(
+                #"{"success":false,"error":{"code":"not_found","message":"There is nothing at this path."}}"#, status: .notFound)
         }
         router.post("**") { request, _ -> Response in try await self.forward(request) }
         let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))

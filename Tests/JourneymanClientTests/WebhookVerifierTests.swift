@@ -40,12 +40,16 @@ struct WebhookVerifierTests {
 
                 var tampered = delivery.body
                 tampered[tampered.count / 2] ^= 0x01
-                #expect(throws: WebhookVerificationError.signatureMismatch) { try verifier.verify(body: tampered, headers: delivery.headers) }
+                #expect(throws: WebhookVerificationError.signatureMismatch) {
+                    try verifier.verify(body: tampered, headers: delivery.headers)
+                }
                 #expect(throws: WebhookVerificationError.self) {
                     try verifier.verify(body: delivery.body, headers: delivery.headers, now: Date().addingTimeInterval(600))
                 }
                 let stranger = WebhookVerifier(secret: "whsec_" + Data(repeating: 7, count: 24).base64EncodedString())
-                #expect(throws: WebhookVerificationError.signatureMismatch) { try stranger.verify(body: delivery.body, headers: delivery.headers) }
+                #expect(throws: WebhookVerificationError.signatureMismatch) {
+                    try stranger.verify(body: delivery.body, headers: delivery.headers)
+                }
                 var unsigned = delivery.headers
                 unsigned["webhook-signature"] = nil
                 #expect(throws: WebhookVerificationError.missingHeader("webhook-signature")) {
