@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import MidjourneyAPI
 import NIOCore
 
@@ -181,7 +182,8 @@ public struct TaskUpdates: AsyncSequence, Sendable {
                 }
                 let response: HTTPClientResponse
                 do {
-                    response = try await client.send(.GET, "/midjourney/tasks/\(id)/events", accept: "text/event-stream", idempotent: true)
+                    let path = "/midjourney/tasks/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)/events"
+                    response = try await client.send(.GET, path, accept: "text/event-stream", idempotent: true)
                 } catch let error as ServerError where [404, 405, 501].contains(error.status) {
                     await client.memory.markEventsUnavailable()
                     phase = .polling(first: true)
