@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "journeyman", targets: ["journeyman"]),
         // Only targets built without unsafe flags are products: the pixel targets' `-O` stays inside this package.
         .library(name: "MidjourneyAPI", targets: ["MidjourneyAPI"]),
+        .library(name: "JourneymanClient", targets: ["JourneymanClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -89,9 +90,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "JourneymanClient",
+            dependencies: [
+                "MidjourneyAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "journeyman",
             dependencies: [
+                "JourneymanClient",
+                "MidjourneyAPI",
                 "JourneymanServer",
                 "JourneymanCore",
                 "JourneymanStore",
@@ -135,6 +150,23 @@ let package = Package(
                 "JourneymanStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JourneymanClientTests",
+            dependencies: [
+                "JourneymanClient",
+                "JourneymanServer",
+                "JourneymanStore",
+                "JourneymanCore",
+                "JourneymanEngine",
+                "MidjourneyAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -43,34 +43,34 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes. (env: JOURNEYMAN_MAX_BODY_BYTES, default: 1048576)")
     var maxBodyBytes: Int?
 
-    @Option(help: "Seconds a worker's claim on a task lasts unless renewed; a crashed worker's tasks run again after it. (default: 30)")
+    @Option(help: "Seconds a worker's claim on a task lasts unless renewed; a crashed worker's tasks run again after it.")
     var leaseSeconds: Double = 30
 
-    @Option(help: "Seconds a SIGTERM/SIGINT waits for running tasks before putting them back to pending. (default: 30)")
+    @Option(help: "Seconds a SIGTERM/SIGINT waits for running tasks before putting them back to pending.")
     var shutdownGrace: Double = 30
 
-    @Option(help: "Seconds an engine may work on one task before the task fails with code timeout. (default: 600)")
+    @Option(help: "Seconds an engine may work on one task before the task fails with code timeout.")
     var taskTimeout: Double = 600
 
-    @Option(help: "Attempts of one webhook delivery before it is given up. (default: 8)")
+    @Option(help: "Attempts of one webhook delivery before it is given up.")
     var webhookAttempts: Int = 8
 
-    @Option(help: "Seconds before the first webhook retry; each later one doubles, with jitter. (default: 30)")
+    @Option(help: "Seconds before the first webhook retry; each later one doubles, with jitter.")
     var webhookBackoff: Double = 30
 
-    @Option(help: "Seconds one webhook attempt may take. (default: 10)")
+    @Option(help: "Seconds one webhook attempt may take.")
     var webhookTimeout: Double = 10
 
-    @Option(help: "Requests a second a token may make on average; `journeyman app` can set one token's own. (default: 10)")
+    @Option(help: "Requests a second a token may make on average; `journeyman app` can set one token's own.")
     var rateLimit: Double = 10
 
-    @Option(help: "Requests a token may make at once before the rate limit applies. (default: 40)")
+    @Option(help: "Requests a token may make at once before the rate limit applies.")
     var rateBurst: Int = 40
 
-    @Option(help: "Tasks of one application that run at once; more wait with hold: true. 0 means no limit. (default: 0)")
+    @Option(help: "Tasks of one application that run at once; more wait with hold: true. 0 means no limit.")
     var appMaxRunning: Int = 0
 
-    @Option(help: "Tasks of one application that may wait; more are refused with 429. 0 means no limit. (default: 1000)")
+    @Option(help: "Tasks of one application that may wait; more are refused with 429. 0 means no limit.")
     var appMaxPending: Int = 1000
 
     @Option(
@@ -82,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Let describe fetches and webhooks reach loopback, private and link-local addresses (for development and tests).")
     var allowPrivateNetwork = false
 
-    @Option(help: "Largest image describe fetches, in bytes. (default: 20971520)")
+    @Option(help: "Largest image describe fetches, in bytes.")
     var maxDescribeBytes: Int = 20 * 1024 * 1024
 
     // Many instances as one service: a shared PostgreSQL database (and optionally a shared image directory).

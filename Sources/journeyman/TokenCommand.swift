@@ -53,10 +53,10 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "Add the token to this existing application id instead of creating one.")
         var application: String?
 
-        @Option(help: "APIs the token may call, comma-separated: imagine, describe, tasks. (default: all)")
+        @Option(help: "APIs the token may call, comma-separated: imagine, describe, tasks.")
         var scopes: String = "imagine,describe,tasks"
 
-        @Option(help: "Credits of a new application. (default: 100)")
+        @Option(help: "Credits of a new application.")
         var credits: Int = 100
 
         @Option(help: "When the token stops working: a number of days from now (30d), hours (12h), or an ISO 8601 date-time.")
