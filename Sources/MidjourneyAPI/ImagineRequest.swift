@@ -31,6 +31,7 @@ public struct ImagineRequest: Sendable, Equatable {
     public init(body: JSONValue) throws(RequestError) {
         let fields = try RequestFields(body)
         prompt = try fields.string("prompt")
+        if let prompt { try PromptText.check(prompt) }
         action = try fields.string("action") ?? "generate"
         imageID = try fields.string("image_id")
         mask = try fields.string("mask")
