@@ -51,7 +51,7 @@ struct APIController: Sendable {
     private func describe(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (credential, _) = try await authenticate(request, scope: .describe)
         let body = try DescribeRequest(body: try await json(request))
-        if service.links.blobName(of: body.imageURL) == nil { try await outbound.check(body.imageURL, field: "image_url") }
+        if try service.links.ownImageName(of: body.imageURL) == nil { try await outbound.check(body.imageURL, field: "image_url") }
         if let callback = body.callbackURL { try await outbound.check(callback, field: "callback_url") }
         let streams = Self.wantsNDJSON(request)
         let task = try await service.submitDescribe(body, credential: credential, traceID: context.traceID, progressWebhooks: streams)
