@@ -245,7 +245,7 @@ public struct TaskRunner: Sendable {
         }
         let decoded: DecodedImage
         do {
-            decoded = try ImageDecoder.decode(bytes, maxPixels: 100_000_000, fitWithin: 1024)
+            decoded = try await ImageDecoder.decode(bytes, maxPixels: 100_000_000, fitWithin: 1024, budget: .imageDecodes)
         } catch let error as ImagingError {
             throw ServiceError(.badRequest, "image_url could not be decoded: \(error.message)")
         }

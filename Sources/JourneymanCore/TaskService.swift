@@ -185,23 +185,7 @@ public struct TaskService: Sendable {
     }
 
     private func validateMask(_ mask: String?, parent: TaskRow) throws {
-        guard let mask, !mask.isEmpty else {
-            throw ServiceError(.badRequest, "field 'mask' (a base64 PNG) is required for action 'variation_region'")
-        }
-        let base64 = mask.split(separator: ",", maxSplits: 1).last.map(String.init) ?? mask
-        guard let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) else {
-            throw ServiceError(.badRequest, "field 'mask' is not valid base64")
-        }
-        let image: RGBAImage
-        do { image = try PNG.decode([UInt8](data), maxPixels: 64_000_000) } catch {
-            throw ServiceError(.badRequest, "field 'mask' is not a PNG image: \(error)")
-        }
-        if let size = Self.rawSize(of: parent), size != (image.width, image.height) {
-            throw ServiceError(
-                .badRequest,
-                "field 'mask' is \(image.width)×\(image.height) but the image is \(size.0)×\(size.1); they must match"
-            )
-        }
+        try RegionMask.validate(mask, parentSize: Self.rawSize(of: parent).map { (width: $0.0, height: $0.1) })
     }
 
     /// The full-size dimensions a finished imagine row's response names.
