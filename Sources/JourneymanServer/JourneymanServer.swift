@@ -70,7 +70,7 @@ public struct JourneymanServer: Sendable {
             logger: logger
         )
 
-        let router = Router(context: AppRequestContext.self)
+        let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         let api = APIController(
             service: service, engine: engine, maxBodyBytes: configuration.maxBodyBytes,
             limiter: RateLimiter(now: service.now), ratePolicy: configuration.rateLimit, outbound: outbound
@@ -105,6 +105,7 @@ public struct JourneymanServer: Sendable {
         self.service = service
         self.application = Hummingbird.Application(
             router: router,
+            server: .journeyman(configuration.connections),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "journeyman"),
             services: services,
             logger: logger
