@@ -21,7 +21,9 @@ public enum BlobName {
     public static func isImageName(_ name: String) -> Bool {
         guard name.hasSuffix(".png") else { return false }
         let stem = name.utf8.dropLast(4)
-        let isHex: (UInt8) -> Bool = { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+        let isHex: (UInt8) -> Bool = {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+        }
         let uuid: Substring.UTF8View
         switch stem.count {
         case 36: uuid = Substring(name).utf8.prefix(36)

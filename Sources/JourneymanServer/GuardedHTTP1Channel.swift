@@ -21,8 +21,9 @@ public struct ConnectionPolicy: Sendable, Equatable {
     /// whose request head never completes (however slowly its bytes trickle in), and an idle keep-alive alike.
     /// A request being answered is never cut short by it.
     public var idleTimeoutSeconds: Double
-    /// Most connections open at once; one past it is closed as soon as it is accepted, so descriptors are kept for
-    /// the store and outbound calls. Nil: the process's descriptor limit less a reserve.
+    /// Most connections open at once, so descriptors are kept for the store and outbound calls; past it a new
+    /// connection takes the place of the longest-idle one, or is closed when all are busy. Nil: the process's
+    /// descriptor limit less a reserve.
     public var maxConnections: Int?
 
     /// Creates a policy.
@@ -58,7 +59,7 @@ extension HTTPServerBuilder {
             GuardedHTTP1Channel(
                 inner: HTTP1Channel(
                     responder: responder,
-                    configuration: .init(additionalChannelHandlers: [HTTPDetailsHandler()], idleTimeout: idle)
+                    configuration: .init(additionalChannelHandlers: [HTTPDetailsHandler(counter: counter)], idleTimeout: idle)
                 ),
                 counter: counter
             )
@@ -87,36 +88,69 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     }
 }
 
-/// The number of open connections, shared by every connection of one server.
+/// The open connections of one server, and which of them are idle (no request being answered).
+///
+/// At the limit, a new connection takes the place of the connection idle the longest (an idle keep-alive, or one
+/// whose request head never completed), so idle sockets cannot lock clients out; only when every connection is busy
+/// answering is a new one closed.
 final class ConnectionCounter: Sendable {
+    private struct Entry {
+        let channel: any Channel
+        var busy: Bool
+        var since: UInt64
+    }
+
+    private struct State {
+        var open: [ObjectIdentifier: Entry] = [:]
+        var clock: UInt64 = 0
+    }
+
     /// Most connections open at once.
     let limit: Int
-    private let open = Atomic<Int>(0)
+    private let state = Mutex(State())
 
     init(limit: Int) {
         self.limit = limit
     }
 
-    /// Counts a new connection in; false when it is one too many (and so not counted).
-    func enter() -> Bool {
-        let now = open.add(1, ordering: .relaxed).newValue
-        if now > limit {
-            open.subtract(1, ordering: .relaxed)
-            return false
+    /// Counts a new connection in, closing the longest-idle one to make room; false when every connection is busy.
+    func enter(_ channel: any Channel) -> Bool {
+        let (admitted, evicted) = state.withLock { state -> (Bool, (any Channel)?) in
+            state.clock += 1
+            var evicted: (any Channel)?
+            if state.open.count >= limit {
+                guard let oldest = state.open.filter({ !$0.value.busy }).min(by: { $0.value.since < $1.value.since }) else {
+                    return (false, nil)
+                }
+                state.open[oldest.key] = nil
+                evicted = oldest.value.channel
+            }
+            state.open[ObjectIdentifier(channel)] = Entry(channel: channel, busy: false, since: state.clock)
+            return (true, evicted)
         }
-        return true
+        evicted?.close(promise: nil)
+        return admitted
     }
 
     /// Counts a connection out.
-    func leave() {
-        open.subtract(1, ordering: .relaxed)
+    func leave(_ channel: any Channel) {
+        _ = state.withLock { $0.open.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    /// Records whether a connection is answering a request (busy) or waiting for one (idle).
+    func setBusy(_ channel: any Channel, _ busy: Bool) {
+        state.withLock { state in
+            state.clock += 1
+            state.open[ObjectIdentifier(channel)]?.busy = busy
+            state.open[ObjectIdentifier(channel)]?.since = state.clock
+        }
     }
 
     /// Connections open now.
-    var count: Int { open.load(ordering: .relaxed) }
+    var count: Int { state.withLock { $0.open.count } }
 }
 
-/// Closes a connection at once when the server already has as many as it allows; counts the others while open.
+/// Counts connections in and out of the server's `ConnectionCounter`; closes one it does not admit.
 final class ConnectionLimitHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -131,10 +165,10 @@ final class ConnectionLimitHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if counter.enter() {
+        if counter.enter(context.channel) {
             counted = true
         } else {
-            logger.notice("connection refused: the server has as many open as it allows", metadata: ["limit": "\(counter.limit)"])
+            logger.notice("connection refused: every connection the server allows is busy", metadata: ["limit": "\(counter.limit)"])
             context.close(promise: nil)
         }
     }
@@ -142,7 +176,7 @@ final class ConnectionLimitHandler: ChannelInboundHandler, RemovableChannelHandl
     func handlerRemoved(context: ChannelHandlerContext) {
         if counted {
             counted = false
-            counter.leave()
+            counter.leave(context.channel)
         }
     }
 }
@@ -158,10 +192,16 @@ final class HTTPDetailsHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Requests whose head was read and whose response has not ended.
     private var unanswered = 0
     private var closing = false
+    private let counter: ConnectionCounter
+
+    init(counter: ConnectionCounter) {
+        self.counter = counter
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = unwrapInboundIn(data) {
             unanswered += 1
+            if unanswered == 1 { counter.setBusy(context.channel, true) }
             if let expect = head.headerFields[.expect], expect.lowercased().contains("100-continue") {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
             }
@@ -170,7 +210,10 @@ final class HTTPDetailsHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { unanswered = max(0, unanswered - 1) }
+        if case .end = unwrapOutboundIn(data) {
+            unanswered = max(0, unanswered - 1)
+            if unanswered == 0 { counter.setBusy(context.channel, false) }
+        }
         context.write(data, promise: promise)
     }
 

@@ -33,9 +33,10 @@ final class ThumbnailRenderer: Sendable {
     private let pool: NIOThreadPool
     private let inFlight = Mutex<[String: Task<[UInt8], any Error>]>([:])
 
-    /// A renderer on `pool` (NIO's shared blocking pool by default: one thread a core).
+    /// A renderer on `pool` (NIO's shared blocking pool by default: one thread a core). Only a render running on a
+    /// pool thread holds decoded pixels; one waiting holds the encoded source it was handed.
     init(
-        maxRenders: Int = 2 * System.coreCount, cacheBytes: Int = 64 * 1024 * 1024, maxSourcePixels: Int = 64_000_000,
+        maxRenders: Int = 8 * System.coreCount, cacheBytes: Int = 64 * 1024 * 1024, maxSourcePixels: Int = 64_000_000,
         pool: NIOThreadPool = .singleton
     ) {
         self.maxRenders = max(1, maxRenders)

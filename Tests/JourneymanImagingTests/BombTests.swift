@@ -59,7 +59,9 @@ enum HandMadePNG {
 /// A JPEG made of its start and a frame header only: `marker` 0xC0 baseline or 0xC2 progressive, three components
 /// at full resolution (4:4:4).
 func frameHeaderOnlyJPEG(width: Int, height: Int, marker: UInt8) -> [UInt8] {
-    let frame: [UInt8] = [8, UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF), 3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0]
+    let frame: [UInt8] = [
+        8, UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF), 3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0,
+    ]
     let length = frame.count + 2
     return [0xFF, 0xD8, 0xFF, marker, UInt8(length >> 8), UInt8(length & 0xFF)] + frame + [0xFF, 0xD9]
 }

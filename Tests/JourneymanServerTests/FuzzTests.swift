@@ -145,16 +145,21 @@ extension RequestFuzzer {
             return (.post, random.pick(Self.paths), headers, ByteBuffer(string: body))
         case 2, 3:
             let name = imageNames.isEmpty ? "\(UUID().uuidString.lowercased()).png" : random.pick(imageNames)
-            let size = random.pick(["1x", "7x", "511x", "512x", "1024x", "4096x", "8192x", "8193x", "!1p", "!50p", "!99p", "!100p", "0x", "-1x"])
+            let size = random.pick([
+                "1x", "7x", "511x", "512x", "1024x", "4096x", "8192x", "8193x", "!1p", "!50p", "!99p", "!100p", "0x", "-1x",
+            ])
             let method: HTTPRequest.Method = random.chance(20) ? .head : .get
             if random.chance(20) { headers[.ifNoneMatch] = "\"\(name.dropLast(4))\"" }
             return (method, "/midjourney/images/\(name)?imageMogr2/thumbnail/\(size)", headers, nil)
         case 4, 5:
             let mask: String
             switch random.int(0..<4) {
-            case 0: mask = Data(BombPNG.headerOnly(width: random.pick([8000, 1024, 65_535, 1]), height: random.pick([8000, 1024, 1]))).base64EncodedString()
+            case 0:
+                mask = Data(BombPNG.headerOnly(width: random.pick([8000, 1024, 65_535, 1]), height: random.pick([8000, 1024, 1])))
+                    .base64EncodedString()
             case 1: mask = Data(random.bytes(random.int(0..<300))).base64EncodedString()
-            case 2: mask = Data(BombPNG.black(width: random.pick([64, 1024, 2000]), height: random.pick([64, 1024]))).base64EncodedString()
+            case 2:
+                mask = Data(BombPNG.black(width: random.pick([64, 1024, 2000]), height: random.pick([64, 1024]))).base64EncodedString()
             default: mask = random.pick(["", "not base64!", "data:image/png;base64,AAAA"])
             }
             let imageID = imageIDs.isEmpty ? "1259525319472185344" : random.pick(imageIDs)
@@ -165,8 +170,13 @@ extension RequestFuzzer {
             let body = #"{"image_url":"\#(TestServer.publicURL)/midjourney/images/\#(suffix)","async":\#(random.chance(50))}"#
             return (.post, "/midjourney/describe", headers, ByteBuffer(string: body))
         default:
-            let prompt = random.pick(["\\u200b", "\\u200b --ar 2:1", String(repeating: "e\\u0301", count: random.int(2990..<3010)), "\\u00ad"])
-            return (.post, random.pick(["/midjourney/imagine", "/midjourney/shorten"]), headers, ByteBuffer(string: #"{"prompt":"\#(prompt)","async":true}"#))
+            let prompt = random.pick([
+                "\\u200b", "\\u200b --ar 2:1", String(repeating: "e\\u0301", count: random.int(2990..<3010)), "\\u00ad",
+            ])
+            return (
+                .post, random.pick(["/midjourney/imagine", "/midjourney/shorten"]), headers,
+                ByteBuffer(string: #"{"prompt":"\#(prompt)","async":true}"#)
+            )
         }
     }
 }
@@ -248,7 +258,9 @@ struct FuzzTests {
                         problems.append("not enveloped: \(reply.status.code) \(described)")
                     }
                 }
-                if path.hasPrefix("/midjourney/images/"), reply.status == .ok, method == .get, let source = fuzzer.imageNames.first(where: { path.contains($0) }) {
+                if path.hasPrefix("/midjourney/images/"), reply.status == .ok, method == .get,
+                    let source = fuzzer.imageNames.first(where: { path.contains($0) })
+                {
                     let sourceWidth = source == fuzzer.imageNames.first ? 512 : 256
                     if let size = try? pngSize(reply.bytes), size.width > sourceWidth {
                         problems.append("a thumbnail wider than its source: \(size.width) > \(sourceWidth): \(described)")

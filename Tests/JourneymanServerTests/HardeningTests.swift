@@ -198,7 +198,9 @@ struct HardeningTests {
         while renderer.rendersInFlight == 0 { try await Task.sleep(for: .milliseconds(5)) }
         try await Task.sleep(for: .milliseconds(50))
         #expect(renderer.rendersInFlight == 1)
-        await #expect(throws: ServiceError(.tooManyRequests, "The server is making as many thumbnails as it can; retry in a moment.", retryAfter: 1)) {
+        await #expect(
+            throws: ServiceError(.tooManyRequests, "The server is making as many thumbnails as it can; retry in a moment.", retryAfter: 1)
+        ) {
             try await renderer.thumbnail(of: "a.png", source: source, variant: .width(17))
         }
         gate.signal()
@@ -299,18 +301,50 @@ struct HardeningTests {
         }
     }
 
-    @Test func connectionsPastTheCapAreClosedAndServedAgainOnceOthersLeave() async throws {
+    @Test func pastTheCapANewConnectionTakesThePlaceOfTheLongestIdleOne() async throws {
+        let server = try await TestServer.make(workers: 0) {
+            $0.connections = ConnectionPolicy(idleTimeoutSeconds: 30, maxConnections: 3)
+        }
+        try await server.testAHC { api in
+            let port = try #require(api.client.port)
+            // Idle sockets, one of them stopped halfway through a request head, fill the cap many times over.
+            var idle: [RawConnection] = []
+            for index in 0..<10 {
+                let connection = try await RawConnection.open(port: port)
+                if index == 0 { try await connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n") }
+                idle.append(connection)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(idle.filter(\.isOpen).count <= 3)
+            #expect(!idle[0].isOpen, "the oldest idle connection was kept")
+            // A client still gets in and is answered.
+            let client = try await RawConnection.open(port: port)
+            try await client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await client.waitFor("\"status\":\"ok\"", seconds: 5))
+            for connection in idle + [client] { await connection.close() }
+        }
+    }
+
+    @Test func whenEveryConnectionIsBusyANewOneIsClosed() async throws {
         let server = try await TestServer.make(workers: 0) {
             $0.connections = ConnectionPolicy(idleTimeoutSeconds: 30, maxConnections: 2)
         }
         try await server.testAHC { api in
             let port = try #require(api.client.port)
-            var held: [RawConnection] = []
-            for _ in 0..<3 { held.append(try await RawConnection.open(port: port)) }
+            // Two requests whose bodies never finish: their connections are busy answering.
+            var busy: [RawConnection] = []
+            for _ in 0..<2 {
+                let connection = try await RawConnection.open(port: port)
+                try await connection.send(
+                    "POST /midjourney/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(server.token)\r\nContent-Length: 100\r\n\r\n{")
+                busy.append(connection)
+            }
             try await Task.sleep(for: .milliseconds(300))
-            let open = held.filter(\.isOpen)
-            #expect(open.count <= 2 && open.count >= 1, "\(open.count) of 3 stayed open")
-            for connection in held { await connection.close() }
+            let refused = try await RawConnection.open(port: port)
+            #expect(try await refused.waitUntilClosed(seconds: 3))
+            #expect(busy.filter(\.isOpen).count == 2)
+            for connection in busy { await connection.close() }
             try await Task.sleep(for: .milliseconds(300))
             let again = try await RawConnection.open(port: port)
             try await again.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -374,7 +408,8 @@ struct HardeningTests {
         let server = try await TestServer.make()
         try await fixture.test(.live) { fixtureClient in
             try await server.test { api in
-                let reply = try await api.post("/midjourney/describe", #"{"image_url":"http://127.0.0.1:\#(fixtureClient.port!)/bomb.png"}"#)
+                let reply = try await api.post(
+                    "/midjourney/describe", #"{"image_url":"http://127.0.0.1:\#(fixtureClient.port!)/bomb.png"}"#)
                 #expect(reply.status == .ok, "\(String(buffer: reply.body))")
                 guard case .array(let descriptions) = reply.object["descriptions"] else { return }
                 for description in descriptions { #expect(description.stringValue?.hasSuffix("--ar 1:1") == true) }
@@ -429,7 +464,8 @@ struct HardeningTests {
                 },
                 addressPolicy: { $0 == "127.0.0.1" }
             )
-            let bytes = try await HTTPImageFetcher(outbound: outbound).fetch("http://images.rebind.invalid:\(port)/x.png", maxBytes: 1 << 20)
+            let bytes = try await HTTPImageFetcher(outbound: outbound).fetch(
+                "http://images.rebind.invalid:\(port)/x.png", maxBytes: 1 << 20)
             #expect(bytes == png)
             #expect(lookups.withLock { $0 } == 1)
             #expect(hosts.withLock { $0 } == ["images.rebind.invalid:\(port)"])
