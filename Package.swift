@@ -70,6 +70,7 @@ let package = Package(
             dependencies: [
                 "MidjourneyAPI", "JourneymanCore", "JourneymanHTTP", "JourneymanImaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -132,7 +133,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "JourneymanImagingTests", dependencies: ["JourneymanImaging"], swiftSettings: swiftSettings),
-        .testTarget(name: "JourneymanCoreTests", dependencies: ["JourneymanCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "JourneymanCoreTests", dependencies: ["JourneymanCore", "MidjourneyAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JourneymanEngineTests",
             dependencies: ["JourneymanEngine", "JourneymanImaging", "JourneymanCore"],
@@ -147,6 +148,8 @@ let package = Package(
             name: "JourneymanServerTests",
             dependencies: [
                 "JourneymanServer",
+                "JourneymanHTTP",
+                "MidjourneyContract",
                 "JourneymanStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

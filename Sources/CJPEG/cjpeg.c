@@ -69,7 +69,7 @@ int cjpeg_read_dimensions(const uint8_t *data, size_t length,
                           uint32_t *width, uint32_t *height,
                           char *error, size_t error_length) {
     uint32_t output_width = 0, output_height = 0;
-    cjpeg_reader *reader = cjpeg_reader_open(data, length, 1, 1, width, height,
+    cjpeg_reader *reader = cjpeg_reader_open(data, length, 1, 1, 0, width, height,
                                              &output_width, &output_height, error, error_length);
     if (reader == NULL) {
         return -1;
@@ -80,6 +80,7 @@ int cjpeg_read_dimensions(const uint8_t *data, size_t length,
 
 cjpeg_reader *cjpeg_reader_open(const uint8_t *data, size_t length,
                                 unsigned int scale_num, unsigned int scale_denom,
+                                long max_memory,
                                 uint32_t *width, uint32_t *height,
                                 uint32_t *output_width, uint32_t *output_height,
                                 char *error, size_t error_length) {
@@ -121,6 +122,11 @@ cjpeg_reader *cjpeg_reader_open(const uint8_t *data, size_t length,
     reader->cinfo.scale_num = scale_num;
     reader->cinfo.scale_denom = scale_denom;
     reader->cinfo.dct_method = JDCT_ISLOW;
+    /* A bound on what libjpeg may allocate (a progressive image holds every DCT coefficient at once); past it,
+     * with no backing store, the decode fails instead of growing. */
+    if (max_memory > 0) {
+        reader->cinfo.mem->max_memory_to_use = max_memory;
+    }
     jpeg_calc_output_dimensions(&reader->cinfo);
 
     *width = reader->cinfo.image_width;

@@ -43,6 +43,7 @@ struct cpng_reader {
     size_t position;
     uint32_t width;
     uint32_t height;
+    int interlaced;
     cpng_error_state error;
 };
 
@@ -124,6 +125,7 @@ cpng_reader *cpng_reader_open(const uint8_t *data, size_t length,
     }
     reader->width = w;
     reader->height = h;
+    reader->interlaced = interlace != PNG_INTERLACE_NONE;
     *width = w;
     *height = h;
     return reader;
@@ -147,6 +149,69 @@ int cpng_reader_read_rgba(cpng_reader *reader, uint8_t *out, size_t row_bytes,
     png_read_image(reader->png, rows);
     free(rows);
     /* The end chunk is not read: data after the last row does not matter. */
+    return 0;
+}
+
+int cpng_reader_is_interlaced(const cpng_reader *reader) {
+    return reader != NULL && reader->interlaced;
+}
+
+int cpng_reader_read_rgba_reduced(cpng_reader *reader, uint32_t factor, uint8_t *out,
+                                  char *error, size_t error_length) {
+    if (reader->interlaced) {
+        cpng_set_error(error, error_length, "an interlaced PNG cannot be decoded row by row");
+        return -1;
+    }
+    if (factor == 0) {
+        factor = 1;
+    }
+    const uint32_t width = reader->width;
+    const uint32_t height = reader->height;
+    const uint32_t out_width = (width + factor - 1) / factor;
+    /* volatile: these are freed after a possible longjmp. */
+    uint8_t * volatile row = (uint8_t *)malloc((size_t)width * 4);
+    uint64_t * volatile sums = (uint64_t *)calloc((size_t)out_width * 4, sizeof(uint64_t));
+    if (row == NULL || sums == NULL) {
+        free(row);
+        free(sums);
+        cpng_set_error(error, error_length, "out of memory");
+        return -1;
+    }
+    if (setjmp(png_jmpbuf(reader->png))) {
+        free(row);
+        free(sums);
+        cpng_set_error(error, error_length, reader->error.message);
+        return -1;
+    }
+    uint32_t band_rows = 0;
+    uint32_t out_y = 0;
+    for (uint32_t y = 0; y < height; y++) {
+        png_read_row(reader->png, row, NULL);
+        for (uint32_t x = 0; x < width; x++) {
+            uint64_t *cell = sums + (size_t)(x / factor) * 4;
+            const uint8_t *pixel = row + (size_t)x * 4;
+            cell[0] += pixel[0];
+            cell[1] += pixel[1];
+            cell[2] += pixel[2];
+            cell[3] += pixel[3];
+        }
+        band_rows++;
+        if (band_rows == factor || y == height - 1) {
+            uint8_t *target = out + (size_t)out_y * out_width * 4;
+            for (uint32_t ox = 0; ox < out_width; ox++) {
+                uint32_t columns = width - ox * factor < factor ? width - ox * factor : factor;
+                uint64_t count = (uint64_t)columns * band_rows;
+                for (int c = 0; c < 4; c++) {
+                    target[(size_t)ox * 4 + c] = (uint8_t)((sums[(size_t)ox * 4 + c] + count / 2) / count);
+                }
+            }
+            memset(sums, 0, (size_t)out_width * 4 * sizeof(uint64_t));
+            band_rows = 0;
+            out_y++;
+        }
+    }
+    free(row);
+    free(sums);
     return 0;
 }
 

@@ -3,19 +3,20 @@ import Foundation
 
 /// Splits a Midjourney-style prompt into image URLs, words and `--parameters`, refusing what Midjourney would.
 public enum PromptParser {
-    /// Longest prompt accepted, in characters.
+    /// Longest prompt accepted, in Unicode scalars (see `PromptText`).
     public static let maxLength = 6000
     /// Most image prompts at the start of a prompt.
     public static let maxImagePrompts = 5
 
     /// Parses `prompt`; throws a `bad_request` naming the offending parameter.
     public static func parse(_ prompt: String) throws(ServiceError) -> ParsedPrompt {
-        guard prompt.count <= maxLength else {
-            throw ServiceError.badRequest("field 'prompt' is \(prompt.count) characters long; at most \(maxLength) are allowed")
-        }
+        // Counted in scalars and bytes, not grapheme clusters; a prompt of only invisible characters is refused.
+        try PromptText.check(prompt)
         // Both "--name" and the long-dash "—name" forms (as phones and word processors turn "--" into "—").
         let normalised = prompt.replacingOccurrences(of: "\u{2014}", with: "--")
         var tokens = normalised.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).map(String.init)
+        // A word made only of invisible characters (zero-width spaces, joiners, soft hyphens) is no word.
+        tokens.removeAll { !PromptText.hasVisibleContent($0) }
 
         var imageURLs: [String] = []
         while let first = tokens.first, isURL(first) {

@@ -48,7 +48,11 @@ public struct LocalEngine: Engine {
         }
         let decoded: DecodedImage
         do {
-            decoded = try await pool.run { try ImageDecoder.decode(bytes, maxPixels: 100_000_000, fitWithin: 1024) }
+            // The header says what the decode will cost; decodes running at once share one memory budget.
+            let peak = min(try ImageHeader.read(bytes).decodeBytes(fitWithin: 1024), ImageDecoder.defaultMaxDecodeBytes)
+            decoded = try await MemoryBudget.imageDecodes.withReservation(peak) { () async throws -> DecodedImage in
+                try await pool.run { try ImageDecoder.decode(bytes, maxPixels: 100_000_000, fitWithin: 1024) }
+            }
         } catch let error as ImagingError {
             throw EngineError(code: .badRequest, message: "image_url could not be decoded: \(error.message)")
         }

@@ -8,6 +8,8 @@ public struct DecodedImage: Sendable, Equatable {
     public var originalWidth: Int
     /// Height of the image as stored in the file, before any scaling.
     public var originalHeight: Int
+    /// An upper estimate of the bytes the decode held at its peak (0 when not known).
+    public var estimatedPeakBytes: Int = 0
 
     /// Creates a decoded-image record.
     public init(image: RGBAImage, format: ImageFormat, originalWidth: Int, originalHeight: Int) {

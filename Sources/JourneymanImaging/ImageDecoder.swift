@@ -1,5 +1,8 @@
 /// Format sniffing and decoding of PNG or JPEG bytes with decompression-bomb protection.
 public enum ImageDecoder {
+    /// The most bytes one decode may hold at its peak unless told otherwise (about 40 megapixels decoded whole).
+    public static let defaultMaxDecodeBytes = 160 * 1024 * 1024
+
     /// The format identified by the leading magic bytes, or nil if neither PNG nor JPEG.
     public static func format(of bytes: [UInt8]) -> ImageFormat? {
         if bytes.count >= 8
@@ -16,28 +19,60 @@ public enum ImageDecoder {
 
     /// Sniffs and decodes PNG or JPEG, refusing headers over `maxPixels`; `fitWithin` shrinks large images while decoding.
     ///
-    /// For JPEG, `fitWithin` picks a DCT scale (see `JPEG.decode`), so the long side may stay up to
-    /// twice `maxDimension`; for PNG the decoded image is resampled so its long side is at most `maxDimension`.
-    public static func decode(_ bytes: [UInt8], maxPixels: Int = 64_000_000, fitWithin maxDimension: Int? = nil) throws -> DecodedImage {
+    /// The header is read first, and an image whose decode would hold more than `maxDecodeBytes` at its peak is refused
+    /// before any pixel is decoded. With `fitWithin`, JPEG picks a DCT scale (see `JPEG.decode`), so the long side may
+    /// stay up to twice `maxDimension`; a non-interlaced PNG is read row by row and averaged down while it is read,
+    /// then resampled so its long side is at most `maxDimension`: neither holds the full-size image.
+    public static func decode(
+        _ bytes: [UInt8], maxPixels: Int = 64_000_000, fitWithin maxDimension: Int? = nil,
+        maxDecodeBytes: Int = defaultMaxDecodeBytes
+    ) throws -> DecodedImage {
         if bytes.isEmpty {
             throw ImagingError("empty image data")
         }
-        switch format(of: bytes) {
+        let header = try ImageHeader.read(bytes)
+        try ImagingError.checkSize(width: header.width, height: header.height, maxPixels: maxPixels)
+        let peak = header.decodeBytes(fitWithin: maxDimension)
+        guard peak <= maxDecodeBytes else {
+            throw ImagingError(
+                "image is \(header.width)×\(header.height)\(header.isProgressive ? (header.format == .png ? " interlaced" : " progressive") : ""); decoding it would take \(megabytes(peak)) MB, more than the \(megabytes(maxDecodeBytes)) MB limit"
+            )
+        }
+        var decoded: DecodedImage
+        switch header.format {
         case .png:
-            guard let size = PNG.headerSize(bytes) else {
-                throw ImagingError("corrupt PNG: missing image header")
+            var image: RGBAImage
+            let factor = header.reductionFactor(fitWithin: maxDimension)
+            if factor > 1 && !header.isProgressive {
+                image = try PNG.decode(bytes, maxPixels: maxPixels, reducedBy: factor)
+            } else {
+                image = try PNG.decode(bytes, maxPixels: maxPixels)
             }
-            try ImagingError.checkSize(width: size.width, height: size.height, maxPixels: maxPixels)
-            var image = try PNG.decode(bytes, maxPixels: maxPixels)
             if let maxDimension, maxDimension > 0 {
                 image = image.fitting(within: maxDimension)
             }
-            return DecodedImage(image: image, format: .png, originalWidth: size.width, originalHeight: size.height)
+            decoded = DecodedImage(image: image, format: .png, originalWidth: header.width, originalHeight: header.height)
         case .jpeg:
-            let decoded = try JPEG.decodeWithOriginalSize(bytes, maxPixels: maxPixels, fitWithin: maxDimension)
-            return DecodedImage(image: decoded.image, format: .jpeg, originalWidth: decoded.width, originalHeight: decoded.height)
-        case nil:
-            throw ImagingError.unrecognizedFormat
+            let result = try JPEG.decodeWithOriginalSize(bytes, maxPixels: maxPixels, fitWithin: maxDimension, maxMemory: maxDecodeBytes)
+            decoded = DecodedImage(image: result.image, format: .jpeg, originalWidth: result.width, originalHeight: result.height)
+        }
+        decoded.estimatedPeakBytes = peak
+        return decoded
+    }
+
+    /// Decodes like `decode`, first reserving the decode's estimated peak bytes from `budget`, so that decodes running
+    /// at once never hold more than the budget between them (a decode waits for others to finish).
+    public static func decode(
+        _ bytes: [UInt8], maxPixels: Int = 64_000_000, fitWithin maxDimension: Int? = nil,
+        maxDecodeBytes: Int = defaultMaxDecodeBytes, budget: MemoryBudget
+    ) async throws -> DecodedImage {
+        let header = try ImageHeader.read(bytes)
+        try ImagingError.checkSize(width: header.width, height: header.height, maxPixels: maxPixels)
+        let peak = min(header.decodeBytes(fitWithin: maxDimension), maxDecodeBytes)
+        return try await budget.withReservation(peak) {
+            try decode(bytes, maxPixels: maxPixels, fitWithin: maxDimension, maxDecodeBytes: maxDecodeBytes)
         }
     }
+
+    private static func megabytes(_ bytes: Int) -> Int { (bytes + (1 << 20) - 1) >> 20 }
 }

@@ -30,7 +30,7 @@ public enum JPEG {
 
     /// Decodes like `decode` and also reports the stored (unscaled) size.
     static func decodeWithOriginalSize(
-        _ bytes: [UInt8], maxPixels: Int, fitWithin maxDimension: Int?
+        _ bytes: [UInt8], maxPixels: Int, fitWithin maxDimension: Int?, maxMemory: Int = 0
     ) throws(ImagingError) -> (image: RGBAImage, width: Int, height: Int) {
         guard ImageDecoder.format(of: bytes) == .jpeg else {
             throw bytes.isEmpty ? ImagingError("empty image data") : ImagingError("not a JPEG image")
@@ -48,7 +48,7 @@ public enum JPEG {
             var outputHeight: UInt32 = 0
             let reader = errorBuffer.withUnsafeMutableBufferPointer { error in
                 cjpeg_reader_open(
-                    data.baseAddress, data.count, 1, UInt32(denominator),
+                    data.baseAddress, data.count, 1, UInt32(denominator), maxMemory,
                     &storedWidth, &storedHeight, &outputWidth, &outputHeight, error.baseAddress, error.count
                 )
             }

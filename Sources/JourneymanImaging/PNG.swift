@@ -64,6 +64,41 @@ public enum PNG {
         }
     }
 
+    /// Decodes a non-interlaced PNG row by row, averaging each `factor`×`factor` block into one pixel, so only one
+    /// source row is held at a time; refuses images over `maxPixels` (counted at full size).
+    static func decode(_ bytes: [UInt8], maxPixels: Int, reducedBy factor: Int) throws(ImagingError) -> RGBAImage {
+        guard ImageDecoder.format(of: bytes) == .png else {
+            throw bytes.isEmpty ? ImagingError("empty image data") : ImagingError("not a PNG image")
+        }
+        return try bytes.withUnsafeBufferPointer { data throws(ImagingError) -> RGBAImage in
+            var errorBuffer = [CChar](repeating: 0, count: Int(CPNG_ERROR_LENGTH))
+            var width: UInt32 = 0
+            var height: UInt32 = 0
+            let reader = errorBuffer.withUnsafeMutableBufferPointer { error in
+                cpng_reader_open(data.baseAddress, data.count, &width, &height, error.baseAddress, error.count)
+            }
+            guard let reader else {
+                throw ImagingError("corrupt PNG: \(ImagingError.string(fromCBuffer: errorBuffer))")
+            }
+            defer { cpng_reader_free(reader) }
+            guard width > 0, height > 0 else { throw ImagingError("corrupt PNG: image has no pixels") }
+            try ImagingError.checkSize(width: Int(width), height: Int(height), maxPixels: maxPixels)
+            let w = (Int(width) + factor - 1) / factor
+            let h = (Int(height) + factor - 1) / factor
+            var status: Int32 = 0
+            let pixels = [UInt8](unsafeUninitializedCapacity: w * h * 4) { buffer, initialized in
+                status = errorBuffer.withUnsafeMutableBufferPointer { error in
+                    cpng_reader_read_rgba_reduced(reader, UInt32(factor), buffer.baseAddress, error.baseAddress, error.count)
+                }
+                initialized = status == 0 ? w * h * 4 : 0
+            }
+            guard status == 0 else {
+                throw ImagingError("corrupt PNG: \(ImagingError.string(fromCBuffer: errorBuffer))")
+            }
+            return RGBAImage(width: w, height: h, pixels: pixels)
+        }
+    }
+
     /// Reads the width and height from a PNG's IHDR chunk without decoding, or nil if it has none.
     static func headerSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
         guard bytes.count >= 24, ImageDecoder.format(of: bytes) == .png,

@@ -22,8 +22,11 @@ public struct HTTPImageFetcher: ImageFetcher {
     public func fetch(_ url: String, maxBytes: Int) async throws -> [UInt8] {
         var current = url
         for _ in 0...Self.maxRedirects {
-            try await outbound.check(current, field: "image_url")
-            switch try await fetchOnce(current, maxBytes: maxBytes) {
+            let target = try await outbound.check(current, field: "image_url")
+            let fetched = try await outbound.withClient(for: target, default: client) { client in
+                try await fetchOnce(current, maxBytes: maxBytes, client: client)
+            }
+            switch fetched {
             case .body(let bytes):
                 return bytes
             case .redirect(let location):
@@ -36,12 +39,12 @@ public struct HTTPImageFetcher: ImageFetcher {
         throw ServiceError(.badRequest, "image_url redirects more than \(Self.maxRedirects) times")
     }
 
-    private enum Fetched {
+    private enum Fetched: Sendable {
         case body([UInt8])
         case redirect(String)
     }
 
-    private func fetchOnce(_ url: String, maxBytes: Int) async throws -> Fetched {
+    private func fetchOnce(_ url: String, maxBytes: Int, client: HTTPClient) async throws -> Fetched {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "accept", value: "image/png, image/jpeg")

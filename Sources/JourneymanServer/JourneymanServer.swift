@@ -62,7 +62,7 @@ public func buildApplication(
     )
     let instanceID = UUID().uuidString.lowercased().prefix(8).description
 
-    let router = Router(context: AppRequestContext.self)
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.middlewares.add(
         EnvelopeMiddleware<AppRequestContext>(knownPaths: Set(MidjourneyRoutes<AppRequestContext>.paths + ["/healthz", "/readyz"])))
     MidjourneyRoutes<AppRequestContext>(
@@ -97,6 +97,7 @@ public func buildApplication(
     )
     let application = Hummingbird.Application(
         router: router,
+        server: .journeyman(configuration.connections),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "journeyman"),
         services: services,
         logger: logger

@@ -41,6 +41,8 @@ public struct ServerConfiguration: Sendable {
     public var databaseURL: String? = nil
     /// A directory every instance shares for images (with `databaseURL`); nil keeps them in the database.
     public var blobDirectory: String? = nil
+    /// Idle timeout and connection cap of the HTTP listener.
+    public var connections = ConnectionPolicy()
 
     /// The defaults of `journeyman serve`.
     public init(

@@ -106,8 +106,9 @@ public struct WebhookService: Service {
                 try await store.recordFailedAttempt(id: delivery.id, error: "the application no longer exists", nextAttemptAt: nil)
                 return
             }
+            let target: OutboundGuard.Target
             do {
-                try await outbound.check(delivery.url, field: "callback_url")
+                target = try await outbound.check(delivery.url, field: "callback_url")
             } catch let error as ServiceError {
                 // The address became non-public since the task was accepted: never send there.
                 try await store.recordFailedAttempt(id: delivery.id, error: error.message, nextAttemptAt: nil)
@@ -132,12 +133,16 @@ public struct WebhookService: Service {
                     secret: application.webhookSecret, id: delivery.id, timestamp: timestamp, body: body)
             )
             request.body = .bytes(ByteBuffer(string: body))
-            let response = try await client.execute(request, timeout: .milliseconds(Int64(policy.timeout * 1000)))
-            // Read (and drop) a little of the answer so the connection can be reused.
-            _ = try? await response.body.collect(upTo: 64 * 1024)
+            // Connected to the address just checked, never to a second lookup of the name.
+            let status = try await outbound.withClient(for: target, default: client) { [request, policy] client in
+                let response = try await client.execute(request, timeout: .milliseconds(Int64(policy.timeout * 1000)))
+                // Read (and drop) a little of the answer so the connection can be reused.
+                _ = try? await response.body.collect(upTo: 64 * 1024)
+                return response.status
+            }
             failure =
-                (200..<300).contains(response.status.code)
-                ? nil : "the receiver answered \(response.status.code) (redirects are not followed)"
+                (200..<300).contains(status.code)
+                ? nil : "the receiver answered \(status.code) (redirects are not followed)"
         } catch {
             failure = "\(error)".prefix(200).description
         }

@@ -34,9 +34,7 @@ public struct FileBlobStore: BlobStore {
 
     private func path(for name: String) throws -> URL {
         // Names are ours (task UUIDs with a suffix); anything that could leave the directory is refused.
-        guard !name.isEmpty, !name.hasPrefix("."), !name.contains("/"), !name.contains("\\"), name.count < 200 else {
-            throw CocoaError(.fileReadInvalidFileName)
-        }
+        try BlobName.check(name)
         return directory.appendingPathComponent(name)
     }
 }

@@ -13,6 +13,7 @@ public struct PostgresBlobStore: BlobStore {
     }
 
     public func put(_ name: String, bytes: [UInt8]) async throws {
+        try BlobName.check(name)
         let now = Date().timeIntervalSince1970
         try await store.execute(
             """
@@ -23,6 +24,7 @@ public struct PostgresBlobStore: BlobStore {
     }
 
     public func get(_ name: String) async throws -> [UInt8]? {
+        try BlobName.check(name)
         guard let row = try await store.rows("SELECT bytes FROM blobs WHERE name = \(name)").first else { return nil }
         return Array(try row.decode(ByteBuffer.self).readableBytesView)
     }

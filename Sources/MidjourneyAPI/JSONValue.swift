@@ -84,29 +84,40 @@ public enum JSONValue: Sendable, Equatable, Codable {
     }
 }
 
-/// A JSON object whose members keep the order they were written in.
+/// A JSON object whose members keep the order they were written in, with a hashed index so that
+/// reading, writing and building an object of n keys takes time linear in n.
 public struct JSONObject: Sendable, Equatable, Codable, ExpressibleByDictionaryLiteral {
     /// The members in order.
     public private(set) var members: [(key: String, value: JSONValue)]
+    /// The position of each key in `members`.
+    private var positions: [String: Int]
 
     /// An empty object.
     public init() {
         members = []
+        positions = [:]
     }
 
     /// An object from ordered members.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        members = []
+        self.init()
         for (key, value) in elements { self[key] = value }
     }
 
     /// The value of `key`; setting nil removes it, setting an existing key replaces it in place.
     public subscript(key: String) -> JSONValue? {
-        get { members.first { $0.key == key }?.value }
+        get { positions[key].map { members[$0].value } }
         set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
-                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
+            if let index = positions[key] {
+                if let newValue {
+                    members[index].value = newValue
+                } else {
+                    members.remove(at: index)
+                    positions[key] = nil
+                    for later in index..<members.count { positions[members[later].key] = later }
+                }
             } else if let newValue {
+                positions[key] = members.count
                 members.append((key, newValue))
             }
         }
@@ -118,6 +129,9 @@ public struct JSONObject: Sendable, Equatable, Codable, ExpressibleByDictionaryL
     /// Whether there are no members.
     public var isEmpty: Bool { members.isEmpty }
 
+    /// How many members there are.
+    public var count: Int { members.count }
+
     /// Equal when both hold the same keys with equal values, in any order (as JSON objects are).
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count && lhs.members.allSatisfy { rhs[$0.key] == $0.value }
@@ -126,7 +140,7 @@ public struct JSONObject: Sendable, Equatable, Codable, ExpressibleByDictionaryL
     /// Decodes an object; a key given twice keeps its last value.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: AnyKey.self)
-        members = []
+        self.init()
         for key in container.allKeys {
             self[key.stringValue] = try container.decode(JSONValue.self, forKey: key)
         }
@@ -151,13 +165,19 @@ struct AnyKey: CodingKey {
 }
 
 extension JSONValue {
-    /// Parses JSON bytes; throws `RequestError` naming the problem when they are not one JSON value.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(RequestError) -> JSONValue {
+    /// Parses JSON bytes, keeping object keys in the order written; throws `RequestError` naming the problem when
+    /// they are not one JSON value or exceed `limits` (nesting depth, keys per object).
+    public static func parse(_ bytes: some Collection<UInt8>, limits: JSONLimits = .requestBody) throws(RequestError) -> JSONValue {
         guard !bytes.isEmpty else { throw RequestError("the request body is empty; send a JSON object") }
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch {
-            throw RequestError("the request body is not valid JSON")
+        let result: Result<JSONValue, RequestError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            var parser = JSONParser(bytes: buffer, limits: limits)
+            return Result { () throws(RequestError) in try parser.parseDocument() }
+        }
+        if let result { return try result.get() }
+        let copy = Array(bytes)
+        return try copy.withUnsafeBufferPointer { buffer throws(RequestError) in
+            var parser = JSONParser(bytes: buffer, limits: limits)
+            return try parser.parseDocument()
         }
     }
 

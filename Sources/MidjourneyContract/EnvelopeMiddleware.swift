@@ -5,6 +5,7 @@ import JourneymanCore
 import JourneymanHTTP
 import Logging
 import MidjourneyAPI
+import NIOHTTP1
 
 /// Gives every request a trace id, puts it on every answer, and turns every error into the envelope.
 public struct EnvelopeMiddleware<Context: IdentifiedRequestContext>: RouterMiddleware {
@@ -16,6 +17,23 @@ public struct EnvelopeMiddleware<Context: IdentifiedRequestContext>: RouterMiddl
     public init(knownPaths: Set<String>) {
         self.knownPaths = knownPaths
     }
+
+    /// The methods a path answers, when it exists: the POST API, and the GET (and HEAD) images and event streams.
+    func allowedMethods(_ path: String) -> String? {
+        if path == "/healthz" || path == "/readyz" { return "GET, HEAD" }
+        if knownPaths.contains(path) { return "POST" }
+        if path.hasPrefix(ImageController<Context>.pathPrefix), path.count > ImageController<Context>.pathPrefix.count,
+            !path.dropFirst(ImageController<Context>.pathPrefix.count).contains("/")
+        {
+            return "GET, HEAD"
+        }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 5, parts[0].isEmpty, parts[1] == "midjourney", parts[2] == "tasks", !parts[3].isEmpty, parts[4] == "events" {
+            return "GET, HEAD"
+        }
+        return nil
+    }
+
 
     /// Sets the trace id, answers errors in the envelope, and adds `x-trace-id`.
     public func handle(
@@ -45,11 +63,19 @@ public struct EnvelopeMiddleware<Context: IdentifiedRequestContext>: RouterMiddl
         case let error as EngineError:
             return APIError(MidjourneyRendering.wireCode(error.code), error.message, traceID: context.traceID)
         case let error as HTTPError where error.status == .notFound:
-            if knownPaths.contains(request.uri.path) {
+            if let allowed = allowedMethods(request.uri.path) {
                 return APIError(
-                    .methodNotAllowed, "Method \(request.method.rawValue) is not allowed on \(request.uri.path).", traceID: context.traceID)
+                    .methodNotAllowed, "Method \(request.method.rawValue.prefix(20)) is not allowed on this path; use \(allowed).",
+                    traceID: context.traceID, allow: allowed)
             }
             return APIError(.notFound, "There is nothing at this path.", traceID: context.traceID)
+        case let error as HTTPParserError:
+            // The client sent something HTTP/1.1 does not allow, or went away in the middle of its body: its
+            // doing, not the server's, so a quiet line and a 400 (which a client that left never reads).
+            context.logger.debug("request could not be read", metadata: ["error": "\(error)"])
+            let message =
+                error == .invalidEOFState ? "The request body ended before its declared length." : "The request is not valid HTTP/1.1."
+            return APIError(.badRequest, message, traceID: context.traceID)
         case let error as any HTTPResponseError where error.status == .contentTooLarge:
             return APIError(.badRequest, "The request body is larger than the limit.", traceID: context.traceID, status: .contentTooLarge)
         case let error as any HTTPResponseError where (400..<500).contains(error.status.code):

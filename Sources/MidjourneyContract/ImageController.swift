@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,14 +6,22 @@ import JourneymanHTTP
 import JourneymanImaging
 import MidjourneyAPI
 import NIOCore
-import Synchronization
 
 /// Serves stored images, full size or as thumbnails (`?imageMogr2/thumbnail/!50p`, `?imageMogr2/thumbnail/640x`).
 struct ImageController<Context: IdentifiedRequestContext>: Sendable {
     let blobs: any BlobStore
-    let cache = ThumbnailCache(capacity: 32)
+    let renderer: ThumbnailRenderer
+
+    init(blobs: any BlobStore, renderer: ThumbnailRenderer = ThumbnailRenderer()) {
+        self.blobs = blobs
+        self.renderer = renderer
+    }
+
+    /// The path pattern of images, for the method check.
+    static var pathPrefix: String { "/midjourney/images/" }
 
     func addRoutes(to router: Router<Context>) {
+        // HEAD is answered by the router from the GET handler (same headers, no body).
         router.get("/midjourney/images/:name") { request, context in try await image(request, context) }
     }
 
@@ -24,69 +31,38 @@ struct ImageController<Context: IdentifiedRequestContext>: Sendable {
         }
         let variant = try Self.variant(of: request.uri.query)
         let etag = "\"\(name.dropLast(4))\(variant.map { "-\($0.tag)" } ?? "")\""
+        // The pre-made half-size thumbnail every response links to, when there is one, else the source.
+        var bytes: [UInt8]?
+        if variant == .percent(50) && !name.contains("-") {
+            bytes = try await blobs.get(name.replacingOccurrences(of: ".png", with: "@50.png"))
+        }
+        let source = bytes == nil ? try await blobs.get(name) : nil
+        guard bytes != nil || source != nil else { throw ServiceError(.notFound, "There is no such image.") }
+        // Only an image that exists is "not modified".
         if request.headers[.ifNoneMatch] == etag {
-            return Response(status: .notModified, headers: [.eTag: etag])
+            return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "public, max-age=31536000, immutable"])
         }
-        let bytes: [UInt8]
-        switch variant {
-        case nil:
-            guard let stored = try await blobs.get(name) else { throw ServiceError(.notFound, "There is no such image.") }
-            bytes = stored
-        case .percent(50) where !name.contains("-"):
-            // The half-size thumbnail every response links to is made once, when the task finishes.
-            if let stored = try await blobs.get(name.replacingOccurrences(of: ".png", with: "@50.png")) {
-                bytes = stored
+        if bytes == nil, let source {
+            if let variant {
+                bytes = try await renderer.thumbnail(of: name, source: source, variant: variant)
             } else {
-                bytes = try await scaled(name, variant: .percent(50))
+                bytes = source
             }
-        case .some(let variant):
-            bytes = try await scaled(name, variant: variant)
         }
+        let body = bytes ?? []
         var buffer = ByteBuffer()
-        buffer.writeBytes(bytes)
+        buffer.writeBytes(body)
         return Response(
             status: .ok,
             headers: [
-                .contentType: "image/png", .contentLength: String(bytes.count), .eTag: etag,
+                .contentType: "image/png", .contentLength: String(body.count), .eTag: etag,
                 .cacheControl: "public, max-age=31536000, immutable",
             ],
             body: .init(byteBuffer: buffer)
         )
     }
 
-    private func scaled(_ name: String, variant: Variant) async throws -> [UInt8] {
-        let key = "\(name)|\(variant.tag)"
-        if let cached = cache.get(key) { return cached }
-        guard let original = try await blobs.get(name) else { throw ServiceError(.notFound, "There is no such image.") }
-        // Decoding and resampling are CPU work: keep them off the cooperative pool the HTTP handlers share.
-        let bytes: [UInt8] = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result {
-                        let image = try PNG.decode(original)
-                        switch variant {
-                        case .percent(let percent): return try PNG.encode(image.thumbnail(percent: percent))
-                        case .width(let width): return try PNG.encode(image.thumbnail(width: width))
-                        }
-                    }
-                )
-            }
-        }
-        cache.put(key, bytes)
-        return bytes
-    }
-
-    enum Variant: Equatable {
-        case percent(Int)
-        case width(Int)
-
-        var tag: String {
-            switch self {
-            case .percent(let percent): return "p\(percent)"
-            case .width(let width): return "w\(width)"
-            }
-        }
-    }
+    typealias Variant = ThumbnailRenderer.Variant
 
     /// The thumbnail a query asks for; nil for none; a 400 for a malformed one.
     static func variant(of query: String?) throws -> Variant? {
@@ -104,38 +80,5 @@ struct ImageController<Context: IdentifiedRequestContext>: Sendable {
     }
 
     /// `<uuid>.png` or `<uuid>-<1...4>.png`.
-    static func isImageName(_ name: String) -> Bool {
-        guard name.hasSuffix(".png") else { return false }
-        let stem = name.dropLast(4)
-        let allowed = Set("0123456789abcdef-")
-        guard stem.count == 36 || (stem.count == 38 && stem.dropLast().last == "-" && "1234".contains(stem.last!)) else { return false }
-        return stem.allSatisfy { allowed.contains($0) }
-    }
-}
-
-/// A small most-recently-used cache of encoded thumbnails.
-final class ThumbnailCache: Sendable {
-    private let entries = Mutex<[(key: String, bytes: [UInt8])]>([])
-    private let capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = capacity
-    }
-
-    func get(_ key: String) -> [UInt8]? {
-        entries.withLock { entries in
-            guard let index = entries.firstIndex(where: { $0.key == key }) else { return nil }
-            let entry = entries.remove(at: index)
-            entries.append(entry)
-            return entry.bytes
-        }
-    }
-
-    func put(_ key: String, _ bytes: [UInt8]) {
-        entries.withLock { entries in
-            entries.removeAll { $0.key == key }
-            entries.append((key, bytes))
-            if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
-        }
-    }
+    static func isImageName(_ name: String) -> Bool { BlobName.isImageName(name) }
 }

@@ -15,9 +15,15 @@ public struct APIError: HTTPResponseError {
     public let retryAfter: Int?
     /// The HTTP status: the code's own unless told otherwise (413 for a body over the limit).
     public let status: HTTPResponse.Status
+    /// For a 405, the methods the path does answer (the `allow` header).
+    public var allow: String? = nil
 
     /// Creates an error.
-    public init(_ code: ErrorCode, _ message: String, traceID: String, retryAfter: Int? = nil, status: HTTPResponse.Status? = nil) {
+    public init(
+        _ code: ErrorCode, _ message: String, traceID: String, retryAfter: Int? = nil, status: HTTPResponse.Status? = nil,
+        allow: String? = nil
+    ) {
+        self.allow = allow
         self.code = code
         self.message = message
         self.traceID = traceID
@@ -42,6 +48,7 @@ public struct APIError: HTTPResponseError {
     public func makeResponse() -> Response {
         var response = JSONResponse.raw(envelope.serialized(), status: status)
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        if let allow { response.headers[.allow] = allow }
         return response
     }
 }

@@ -71,7 +71,7 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
         guard let action = ImagineAction(rawValue: body.action) else {
             throw ServiceError(.notImplemented, "action '\(body.action.prefix(60))' is not implemented by the Imagine API")
         }
-        if let callback = body.callbackURL { try await outbound.check(callback, field: "callback_url") }
+        if let callback = body.callbackURL { try await outbound.permit(callback, field: "callback_url") }
         let streams = Self.wantsNDJSON(request)
         let submission = ImagineSubmission(
             action: action, prompt: body.prompt, imageID: body.imageID, mask: body.mask,
@@ -89,8 +89,8 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
     private func describe(_ request: Request, _ context: Context) async throws -> Response {
         let identity = try context.requireIdentity(.describe)
         let body = try DescribeRequest(body: try await json(request))
-        if rendering.links.blobName(of: body.imageURL) == nil { try await outbound.check(body.imageURL, field: "image_url") }
-        if let callback = body.callbackURL { try await outbound.check(callback, field: "callback_url") }
+        if try rendering.links.ownImageName(of: body.imageURL) == nil { try await outbound.permit(body.imageURL, field: "image_url") }
+        if let callback = body.callbackURL { try await outbound.permit(callback, field: "callback_url") }
         let streams = Self.wantsNDJSON(request)
         let task = try await domain.submission.describe(
             imageURL: body.imageURL, identity: identity, traceID: context.traceID,

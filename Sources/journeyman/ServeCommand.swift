@@ -85,6 +85,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest image describe fetches, in bytes.")
     var maxDescribeBytes: Int = 20 * 1024 * 1024
 
+    @Option(
+        help:
+            "Seconds a connection may stay without a complete request (idle keep-alive, unfinished request head) before it is closed. (default: 60)"
+    )
+    var idleTimeout: Double = 60
+
+    @Option(help: "Most connections open at once; more are closed when accepted. (default: the descriptor limit less 64)")
+    var maxConnections: Int?
+
     // Many instances as one service: a shared PostgreSQL database (and optionally a shared image directory).
     @Option(
         help: """
@@ -154,6 +163,10 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--database-url: \(error)")
             }
         }
+        guard idleTimeout > 0, (maxConnections ?? 1) >= 1 else {
+            throw ValidationError("--idle-timeout must be above 0, --max-connections at least 1")
+        }
+        configuration.connections = ConnectionPolicy(idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections)
         configuration.leaseSeconds = leaseSeconds
         configuration.shutdownGraceSeconds = shutdownGrace
         configuration.taskTimeoutSeconds = taskTimeout

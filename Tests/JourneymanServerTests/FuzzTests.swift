@@ -27,6 +27,9 @@ struct FuzzRandom {
 /// Makes malformed (and now and then valid) requests for every endpoint.
 struct RequestFuzzer {
     var random: FuzzRandom
+    /// Image names and image ids that exist on the server, for thumbnail and mask shapes (none unless told).
+    var imageNames: [String] = []
+    var imageIDs: [String] = []
 
     static let paths = [
         "/midjourney/imagine", "/midjourney/describe", "/midjourney/tasks", "/midjourney/seed", "/midjourney/shorten",
@@ -124,6 +127,60 @@ struct RequestFuzzer {
     }
 }
 
+extension RequestFuzzer {
+    /// The shapes of issue 11: very wide objects, deep nesting, thumbnails of every size (larger than the source
+    /// among them), masks that lie about their size or are not PNGs, and self URLs that climb out of the images.
+    mutating func hostileRequest(token: String) -> (HTTPRequest.Method, String, HTTPFields, ByteBuffer?) {
+        var headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+        switch random.int(0..<8) {
+        case 0:
+            let count = random.pick([999, 1000, 1001, 5000, 60_000])
+            let body = "{" + (0..<count).map { "\"k\($0)\":\($0 % 7)" }.joined(separator: ",") + ",\"async\":true}"
+            return (.post, random.pick(Self.paths), headers, ByteBuffer(string: body))
+        case 1:
+            let depth = random.pick([63, 64, 65, 200, 20_000])
+            let open = random.chance(50) ? "[" : "{\"a\":"
+            let close = open == "[" ? "]" : "}"
+            let body = "{\"prompt\":" + String(repeating: open, count: depth) + "1" + String(repeating: close, count: depth) + "}"
+            return (.post, random.pick(Self.paths), headers, ByteBuffer(string: body))
+        case 2, 3:
+            let name = imageNames.isEmpty ? "\(UUID().uuidString.lowercased()).png" : random.pick(imageNames)
+            let size = random.pick([
+                "1x", "7x", "511x", "512x", "1024x", "4096x", "8192x", "8193x", "!1p", "!50p", "!99p", "!100p", "0x", "-1x",
+            ])
+            let method: HTTPRequest.Method = random.chance(20) ? .head : .get
+            if random.chance(20) { headers[.ifNoneMatch] = "\"\(name.dropLast(4))\"" }
+            return (method, "/midjourney/images/\(name)?imageMogr2/thumbnail/\(size)", headers, nil)
+        case 4, 5:
+            let mask: String
+            switch random.int(0..<4) {
+            case 0:
+                mask = Data(BombPNG.headerOnly(width: random.pick([8000, 1024, 65_535, 1]), height: random.pick([8000, 1024, 1])))
+                    .base64EncodedString()
+            case 1: mask = Data(random.bytes(random.int(0..<300))).base64EncodedString()
+            case 2:
+                mask = Data(BombPNG.black(width: random.pick([64, 1024, 2000]), height: random.pick([64, 1024]))).base64EncodedString()
+            default: mask = random.pick(["", "not base64!", "data:image/png;base64,AAAA"])
+            }
+            let imageID = imageIDs.isEmpty ? "1259525319472185344" : random.pick(imageIDs)
+            let body = #"{"action":"variation_region","image_id":"\#(imageID)","mask":"\#(mask)","async":true}"#
+            return (.post, "/midjourney/imagine", headers, ByteBuffer(string: body))
+        case 6:
+            let suffix = random.pick(["../x", "..%2Fx", "x.png", "%00.png", "\(UUID().uuidString.lowercased())@50.png", ".png"])
+            let body = #"{"image_url":"\#(TestServer.publicURL)/midjourney/images/\#(suffix)","async":\#(random.chance(50))}"#
+            return (.post, "/midjourney/describe", headers, ByteBuffer(string: body))
+        default:
+            let prompt = random.pick([
+                "\\u200b", "\\u200b --ar 2:1", String(repeating: "e\\u0301", count: random.int(2990..<3010)), "\\u00ad",
+            ])
+            return (
+                .post, random.pick(["/midjourney/imagine", "/midjourney/shorten"]), headers,
+                ByteBuffer(string: #"{"prompt":"\#(prompt)","async":true}"#)
+            )
+        }
+    }
+}
+
 @Suite("Hostile input")
 struct FuzzTests {
     @Test func tenThousandMalformedRequestsGetEnvelopedFourHundredsAndChangeNothing() async throws {
@@ -170,5 +227,59 @@ struct FuzzTests {
         print(
             "fuzz: \(total) requests, statuses \(statusCounts.sorted { $0.key < $1.key }), \(serverErrors.count) 5xx, \(accepted) valid tasks stored"
         )
+    }
+
+    @Test func hostileShapesGetEnvelopedAnswersWhileIdleSocketsAreClosedAndHealthStaysFast() async throws {
+        let server = try await TestServer.make(workers: 2, credits: 1_000_000) { $0.connections = ConnectionPolicy(idleTimeoutSeconds: 2) }
+        let outcome = try await server.testAHC { api in
+            let port = try #require(api.client.port)
+            let grid = try await api.imagine(#"{"prompt":"a tall tower --ar 1:4"}"#).response()
+            let upscale = try await api.imagine(#"{"action":"upscale1","image_id":"\#(grid.string("image_id")!)"}"#).response()
+            var fuzzer = RequestFuzzer(random: FuzzRandom(state: 0x11_2026))
+            fuzzer.imageNames = [grid, upscale].compactMap { $0.string("raw_image_url")?.components(separatedBy: "/").last }
+            fuzzer.imageIDs = [grid, upscale].compactMap { $0.string("image_id") }
+            // Idle sockets, and sockets that stop halfway through a request head, held open through the run.
+            var idle: [RawConnection] = []
+            for index in 0..<40 {
+                let connection = try await RawConnection.open(port: port)
+                if index % 2 == 1 { try await connection.send("POST /midjourney/imagine HTTP/1.1\r\nHost: x\r\n") }
+                idle.append(connection)
+            }
+            var problems: [String] = []
+            var slowestHealth = Duration.zero
+            for index in 0..<600 {
+                let (method, path, headers, body) = fuzzer.hostileRequest(token: server.token)
+                let reply = try await api.raw(path, method: method, headers: headers, body: body)
+                let described = "#\(index) \(method) \(path.prefix(120)) \(body.map { String(buffer: $0).prefix(80) } ?? "")"
+                if reply.status.code >= 500 { problems.append("\(reply.status.code) \(described)") }
+                if reply.status.code >= 400 && method != .head {
+                    let envelope = reply.object
+                    if envelope["success"] != .bool(false) || envelope["error"]?.objectValue?.string("code") == nil {
+                        problems.append("not enveloped: \(reply.status.code) \(described)")
+                    }
+                }
+                if path.hasPrefix("/midjourney/images/"), reply.status == .ok, method == .get,
+                    let source = fuzzer.imageNames.first(where: { path.contains($0) })
+                {
+                    let sourceWidth = source == fuzzer.imageNames.first ? 512 : 256
+                    if let size = try? pngSize(reply.bytes), size.width > sourceWidth {
+                        problems.append("a thumbnail wider than its source: \(size.width) > \(sourceWidth): \(described)")
+                    }
+                }
+                if index % 100 == 0 {
+                    let start = ContinuousClock.now
+                    _ = try await api.raw("/healthz", method: .get)
+                    slowestHealth = max(slowestHealth, ContinuousClock.now - start)
+                }
+            }
+            try await Task.sleep(for: .seconds(3))
+            let stillOpen = idle.filter(\.isOpen).count
+            for connection in idle { await connection.close() }
+            return (problems, stillOpen, slowestHealth)
+        }
+        let (problems, stillOpen, slowestHealth) = outcome
+        #expect(problems.isEmpty, "\(problems.prefix(5))")
+        #expect(stillOpen == 0, "\(stillOpen) idle sockets outlived the idle timeout")
+        #expect(slowestHealth < .seconds(2), "/healthz took \(slowestHealth)")
     }
 }

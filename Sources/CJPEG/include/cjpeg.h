@@ -24,9 +24,11 @@ int cjpeg_read_dimensions(const uint8_t *data, size_t length,
 /// (libjpeg supports n/8 for n = 1...16; 1/2, 1/4 and 1/8 are the fast ones).
 /// On success `width`/`height` get the stored size and `output_width`/
 /// `output_height` the size the pixels will have. `data` must stay alive until
-/// `cjpeg_reader_free`. Returns NULL (with `error` filled) on failure.
+/// `cjpeg_reader_free`. `max_memory` (bytes, 0 for none) bounds what the decoder may allocate: past it
+/// the decode fails. Returns NULL (with `error` filled) on failure.
 cjpeg_reader *cjpeg_reader_open(const uint8_t *data, size_t length,
                                 unsigned int scale_num, unsigned int scale_denom,
+                                long max_memory,
                                 uint32_t *width, uint32_t *height,
                                 uint32_t *output_width, uint32_t *output_height,
                                 char *error, size_t error_length);

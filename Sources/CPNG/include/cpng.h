@@ -26,6 +26,15 @@ cpng_reader *cpng_reader_open(const uint8_t *data, size_t length,
 int cpng_reader_read_rgba(cpng_reader *reader, uint8_t *out, size_t row_bytes,
                           char *error, size_t error_length);
 
+/// Whether the PNG is interlaced (Adam7), which needs the whole image in memory to decode.
+int cpng_reader_is_interlaced(const cpng_reader *reader);
+
+/// Decodes a non-interlaced PNG row by row, averaging each `factor`×`factor` block of pixels into one RGBA8
+/// pixel of `out` (ceil(height/factor) rows of ceil(width/factor) pixels, packed). Holds one source row at a
+/// time, never the whole image. Returns 0 on success, -1 (with `error` filled) on failure.
+int cpng_reader_read_rgba_reduced(cpng_reader *reader, uint32_t factor, uint8_t *out,
+                                  char *error, size_t error_length);
+
 /// Releases the reader (safe on NULL).
 void cpng_reader_free(cpng_reader *reader);
 

@@ -184,25 +184,12 @@ public struct TaskSubmission: Sendable {
         }
     }
 
-    /// The mask's PNG bytes, once they are known to be a PNG of the parent's size.
+    /// The mask's PNG bytes, once they are known to be a PNG of the parent's size (checked from its header first).
     private static func validateMask(_ mask: String?, parent: TaskSnapshot) throws -> Data {
-        guard let mask, !mask.isEmpty else {
-            throw ServiceError(.badRequest, "field 'mask' (a base64 PNG) is required for action 'variation_region'")
-        }
-        let base64 = mask.split(separator: ",", maxSplits: 1).last.map(String.init) ?? mask
-        guard let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) else {
-            throw ServiceError(.badRequest, "field 'mask' is not valid base64")
-        }
-        let image: RGBAImage
-        do { image = try PNG.decode([UInt8](data), maxPixels: 64_000_000) } catch {
-            throw ServiceError(.badRequest, "field 'mask' is not a PNG image: \(error)")
-        }
-        if let full = parent.result?.image(.full), (full.width, full.height) != (image.width, image.height) {
-            throw ServiceError(
-                .badRequest,
-                "field 'mask' is \(image.width)×\(image.height) but the image is \(full.width)×\(full.height); they must match"
-            )
-        }
-        return data
+        let full = parent.result?.image(.full)
+        try RegionMask.validate(mask, parentSize: full.map { (width: $0.width, height: $0.height) })
+        let text = mask ?? ""
+        let base64 = text.split(separator: ",", maxSplits: 1).last.map(String.init) ?? text
+        return Data(base64Encoded: base64, options: .ignoreUnknownCharacters) ?? Data()
     }
 }
