@@ -229,7 +229,7 @@ struct ClientTests {
 
             _ = try await client.tasks(offset: 0, limit: 1)
             let refused = await #expect(throws: ServerError.self) { _ = try await impatient.tasks(offset: 0, limit: 1) }
-            #expect(refused?.status == 429 && refused?.code == "too_many_requests" && refused?.retryAfter == 4)
+            #expect(refused?.status == 429 && refused?.code == "too_many_requests" && (1...4).contains(refused?.retryAfter ?? 0))
 
             let started = ContinuousClock.now
             _ = try await client.tasks(offset: 0, limit: 1)

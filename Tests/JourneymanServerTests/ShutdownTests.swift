@@ -50,8 +50,9 @@ struct ShutdownTests {
         #expect(task.state == .pending, "back to pending at once, not after the 600 s lease. Log:\n\(log)")
         #expect(task.leaseOwner == nil)
         #expect(log.contains("back to pending"))
-        for id in ids where id != interrupted {
-            #expect(try await store.task(id: id)?.state == .pending, "queued tasks stay queued")
+        for id in ids {
+            let state = try await store.task(id: id)?.state
+            #expect(state == .pending || state == .succeeded, "nothing is left running: \(id) is \(String(describing: state))")
         }
     }
 }

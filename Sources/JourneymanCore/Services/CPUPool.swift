@@ -1,21 +1,32 @@
+import Dispatch
 import NIOPosix
 
-/// The one bounded thread pool for CPU-heavy and blocking work (codecs, thumbnails, masks, describe decoding,
-/// DNS): the event loops and Swift's cooperative pool only wait for it.
+/// Where CPU-heavy and blocking work runs (codecs, thumbnails, masks, describe decoding, rendering): never on the
+/// event loops or Swift's cooperative pool, which only wait for it.
 public struct CPUPool: Sendable {
-    /// The threads.
-    public let threads: NIOThreadPool
+    /// A bounded pool of threads, or nil for Dispatch's global concurrent queue.
+    public let threads: NIOThreadPool?
 
-    /// Work on `threads` (started by its owner, shut down with the server).
+    /// Work on `threads` (started by its owner, shut down with it).
     public init(threads: NIOThreadPool) {
         self.threads = threads
     }
 
-    /// NIO's process-wide pool (one thread a core): for tests and commands that make no pool of their own.
-    public static var shared: CPUPool { CPUPool(threads: .singleton) }
+    private init() {
+        threads = nil
+    }
 
-    /// Runs `work` on a pool thread and answers its result.
+    /// Dispatch's global queue. One bounded pool per process starved servers that share a process (the test
+    /// suite's): a task queued behind another server's renders waited for all of them.
+    public static var shared: CPUPool { CPUPool() }
+
+    /// Runs `work` off the caller's thread and answers its result.
     public func run<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-        try await threads.runIfActive(work)
+        if let threads { return try await threads.runIfActive(work) }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(with: Result { try work() })
+            }
+        }
     }
 }
