@@ -153,7 +153,11 @@ let package = Package(
                 "JourneymanStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // Loads the SQLite upgrade fixture (a `.dump`) into a data directory.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            // Stores written by earlier releases, as SQL text, with the answers those releases gave.
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -51,8 +51,9 @@ public func buildApplication(
     )
     let links = ImageLinks(publicURL: configuration.effectivePublicURL)
     let rendering = MidjourneyRendering(links: links)
-    let httpClient = HTTPClient(
-        eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+    // One process-wide client with redirects off (each hop is checked by the guard instead). It is not owned by this
+    // server: a server that is built but never run (a test, a failed start) would otherwise leak it unclosed.
+    let httpClient = OutboundGuard.client
     let outbound = OutboundGuard(allowPrivateNetwork: configuration.allowPrivateNetwork)
     let worker = TaskWorker(
         queue: store, queries: store, blobs: blobs, completion: domain.completion, events: domain.events, engine: engine,
@@ -76,9 +77,9 @@ public func buildApplication(
         return JSONResponse.raw(Array(#"{"status":"ready"}"#.utf8))
     }
 
-    // Services start in this order and stop in reverse: the HTTP client outlives everything that sends with it,
-    // and the relay hears other instances before workers start and goes on until they have stopped.
-    var services: [any Service] = [HTTPClientService(client: httpClient)]
+    // Services start in this order and stop in reverse: the relay hears other instances before workers start and
+    // goes on until they have stopped.
+    var services: [any Service] = []
     if let postgres {
         services.append(
             PostgresEventRelay(

@@ -26,8 +26,12 @@ enum TestDatabase {
     /// The URL of a schema named after `key` (any text); the store creates it on first use.
     static func schemaURL(_ key: String) throws -> String {
         guard let url else { throw TestDatabaseMissing() }
-        let schema = "jt_" + TokenHasher.hash(key).prefix(24)
-        return url + (url.contains("?") ? "&" : "?") + "schema=" + schema + "&max_connections=8"
+        return url + (url.contains("?") ? "&" : "?") + "schema=" + schemaName(key) + "&max_connections=8"
+    }
+
+    /// The name of the schema `schemaURL(key)` points at.
+    static func schemaName(_ key: String) -> String {
+        "jt_" + TokenHasher.hash(key).prefix(24)
     }
 }
 

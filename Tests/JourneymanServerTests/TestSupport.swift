@@ -24,7 +24,7 @@ struct TestServer {
     /// Builds a server; `credits` is the test application's balance.
     static func make(
         workers: Int = 2, credits: Int = 10_000, dataDirectory: String? = nil, engine: any Engine = LocalEngine(),
-        port: Int = 0, webhooks: WebhookPolicy = WebhookPolicy(),
+        port: Int = 0, webhooks: WebhookPolicy = WebhookPolicy(), createsApplication: Bool = true,
         configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
         let directory =
@@ -45,6 +45,7 @@ struct TestServer {
         var logger = Logger(label: "journeyman-test")
         logger.logLevel = .warning
         let server = try await buildApplication(configuration: configuration, engine: engine, logger: logger)
+        guard createsApplication else { return TestServer(dataDirectory: directory, server: server, token: "", applicationID: "") }
         let created = try await Administration(store: server.store).createCredential(
             name: "tests", applicationID: nil, scopes: Set(APIScope.allCases), credits: credits
         )
