@@ -87,7 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Seconds a connection may stay without a complete request (idle keep-alive, unfinished request head) before it is closed. (default: 60)"
+            "Seconds a connection may stay without a complete request (idle keep-alive, unfinished request head) before it is closed."
     )
     var idleTimeout: Double = 60
 
