@@ -220,21 +220,21 @@ struct ClientTests {
     }
 
     @Test func rateLimitedCallsAreRetriedAfterTheRetryAfterTheServerSends() async throws {
-        // One request every 4 s: slow enough that even a loaded machine cannot refill the bucket between two calls.
-        try await LiveServer.with(workers: 0, configure: { $0.rateLimit = RatePolicy(perSecond: 0.25, burst: 1) }) { live in
-            // Backoff of 10 ms: only by waiting for `retry-after` (4 s) can five attempts get past the limit.
+        // One request every 12 s: slow enough that even a loaded machine cannot refill the bucket between two calls.
+        try await LiveServer.with(workers: 0, configure: { $0.rateLimit = RatePolicy(perSecond: 1.0 / 12, burst: 1) }) { live in
+            // Backoff of 10 ms: only by waiting for `retry-after` (up to 12 s) can five attempts get past the limit.
             let retry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(10), maxDelay: .milliseconds(20))
             let client = live.client.with { $0.retry = retry }
             let impatient = live.client.with { $0.retry = .none }
 
             _ = try await client.tasks(offset: 0, limit: 1)
             let refused = await #expect(throws: ServerError.self) { _ = try await impatient.tasks(offset: 0, limit: 1) }
-            #expect(refused?.status == 429 && refused?.code == "too_many_requests" && (1...4).contains(refused?.retryAfter ?? 0))
+            #expect(refused?.status == 429 && refused?.code == "too_many_requests" && (1...12).contains(refused?.retryAfter ?? 0))
 
             let started = ContinuousClock.now
             _ = try await client.tasks(offset: 0, limit: 1)
             _ = try await client.submitImagine("a quiet pond --ar 1:1")
-            #expect(ContinuousClock.now - started >= .seconds(6))
+            #expect(ContinuousClock.now - started >= .seconds(12))
         }
     }
 

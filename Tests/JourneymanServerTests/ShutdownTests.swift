@@ -18,20 +18,22 @@ struct ShutdownTests {
             ])
         defer { server.terminate() }
         try await server.waitUntilHealthy()
+        // Twelve tasks for one worker: from the first claim to the last, one of them is always running.
         var ids: [String] = []
-        for index in 0..<3 {
+        for index in 0..<12 {
             let answer = try await postJSON(
                 port: port, path: "/midjourney/imagine", token: token,
                 body: #"{"prompt":"a wide mountain range at dawn, detailed \#(index) --ar 16:9","async":true}"#)
             ids.append(try #require(answer.string("task_id")))
         }
-        // Wait until the first task is running, then ask the server to stop.
-        let deadline = Date().addingTimeInterval(60)
+        // One batch call is one snapshot: wait for a snapshot with a running task, then ask the server to stop.
+        let batch = #"{"action":"retrieve_batch","ids":["# + ids.map { "\"\($0)\"" }.joined(separator: ",") + "]}"
+        let deadline = Date().addingTimeInterval(180)
         var running: String?
         while running == nil, Date() < deadline {
-            for id in ids {
-                let record = try await postJSON(port: port, path: "/midjourney/tasks", token: token, body: #"{"id":"\#(id)"}"#)
-                if record.string("state") == "running" { running = id }
+            let items = try await postJSON(port: port, path: "/midjourney/tasks", token: token, body: batch)["items"]
+            if case .array(let records) = items ?? .null {
+                running = records.compactMap(\.objectValue).first { $0.string("state") == "running" }?.string("id")
             }
             if running == nil { try await Task.sleep(for: .milliseconds(50)) }
         }
