@@ -1,6 +1,5 @@
 import Foundation
 
-
 /// Splits a Midjourney-style prompt into image URLs, words and `--parameters`, refusing what Midjourney would.
 public enum PromptParser {
     /// Longest prompt accepted, in Unicode scalars (see `PromptText`).
@@ -24,7 +23,8 @@ public enum PromptParser {
             tokens.removeFirst()
         }
         guard imageURLs.count <= maxImagePrompts else {
-            throw ServiceError.badRequest("the prompt starts with \(imageURLs.count) image URLs; at most \(maxImagePrompts) image prompts are allowed")
+            throw ServiceError.badRequest(
+                "the prompt starts with \(imageURLs.count) image URLs; at most \(maxImagePrompts) image prompts are allowed")
         }
 
         let firstParameter = tokens.firstIndex { $0.hasPrefix("--") } ?? tokens.endIndex
@@ -89,7 +89,8 @@ public enum PromptParser {
             parsed.aspect = try aspectRatio(value, shown: shown)
         case "seed":
             guard let seed = UInt32(value) else {
-                throw ServiceError.badRequest("'\(shown) \(value.prefix(40))' is out of range: the seed is a whole number from 0 to 4294967295")
+                throw ServiceError.badRequest(
+                    "'\(shown) \(value.prefix(40))' is out of range: the seed is a whole number from 0 to 4294967295")
             }
             parsed.seed = seed
         case "chaos":

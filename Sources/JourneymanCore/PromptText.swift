@@ -10,7 +10,8 @@ public enum PromptText {
     public static func check(_ prompt: String, field: String = "prompt") throws(ServiceError) {
         let bytes = prompt.utf8.count
         guard bytes <= maxBytes else {
-            throw ServiceError.badRequest("field '\(field)' is \(bytes) bytes long; at most \(maxBytes) bytes (\(maxScalars) characters) are allowed")
+            throw ServiceError.badRequest(
+                "field '\(field)' is \(bytes) bytes long; at most \(maxBytes) bytes (\(maxScalars) characters) are allowed")
         }
         let scalars = prompt.unicodeScalars.count
         guard scalars <= maxScalars else {

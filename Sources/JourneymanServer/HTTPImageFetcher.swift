@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import JourneymanCore
-
 import NIOCore
 
 /// Fetches Describe's `image_url` over HTTP(S) with a size cap and a timeout, checking every redirect hop.

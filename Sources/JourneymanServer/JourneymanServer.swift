@@ -5,9 +5,9 @@ import JourneymanCore
 import JourneymanEngine
 import JourneymanHTTP
 import JourneymanStore
+import Logging
 import MidjourneyContract
 import NIOPosix
-import Logging
 import ServiceLifecycle
 
 /// A Journeyman server assembled from its parts: store, blobs, engine, domain, contracts, HTTP application, workers.
@@ -83,7 +83,8 @@ public func buildApplication(
     if let postgres {
         services.append(
             PostgresEventRelay(
-                store: postgres, events: domain.events, workSignal: domain.workSignal, deliverySignal: domain.deliverySignal, logger: logger)
+                store: postgres, events: domain.events, workSignal: domain.workSignal, deliverySignal: domain.deliverySignal, logger: logger
+            )
         )
     }
     if configuration.workers > 0 {

@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Dispatch
 import Foundation
 import JourneymanCore
-
 import NIOCore
 import NIOPosix
 

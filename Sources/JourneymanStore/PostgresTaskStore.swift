@@ -284,7 +284,8 @@ public final class PostgresTaskStore: TaskStore {
 
     /// Whether the candidate's application is still under its running limit once other instances' claims of the
     /// same application have committed: its row lock makes those claims take turns (only when a limit applies).
-    private func mayRun(_ candidate: TaskSnapshot, now: Double, limits: TaskLimits, on connection: PostgresConnection) async throws -> Bool {
+    private func mayRun(_ candidate: TaskSnapshot, now: Double, limits: TaskLimits, on connection: PostgresConnection) async throws -> Bool
+    {
         let own =
             try await rows(
                 "SELECT max_running FROM applications WHERE id = \(candidate.applicationID)", on: connection

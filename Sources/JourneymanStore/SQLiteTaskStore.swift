@@ -604,7 +604,8 @@ public final class SQLiteTaskStore: TaskStore {
     private static func delivery(_ row: Row) -> WebhookDelivery {
         WebhookDelivery(
             id: row["id"], taskID: row["task_id"], applicationID: row["application_id"], url: row["url"], body: row["body"],
-            format: row["format"], progress: row["progress"], kind: WebhookDelivery.Kind(rawValue: row["kind"]) ?? .finished, sequence: row["sequence"],
+            format: row["format"], progress: row["progress"], kind: WebhookDelivery.Kind(rawValue: row["kind"]) ?? .finished,
+            sequence: row["sequence"],
             state: WebhookDelivery.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
             nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], createdAt: row["created_at"],
             deliveredAt: row["delivered_at"]

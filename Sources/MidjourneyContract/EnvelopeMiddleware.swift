@@ -34,7 +34,6 @@ public struct EnvelopeMiddleware<Context: IdentifiedRequestContext>: RouterMiddl
         return nil
     }
 
-
     /// Sets the trace id, answers errors in the envelope, and adds `x-trace-id`.
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response

@@ -1,10 +1,11 @@
 import AsyncHTTPClient
 import Foundation
 import JourneymanClient
-import struct JourneymanCore.RatePolicy
 import JourneymanServer
 import MidjourneyAPI
 import Testing
+
+import struct JourneymanCore.RatePolicy
 
 @Suite("The Swift client against a live server")
 struct ClientTests {

@@ -178,7 +178,8 @@ struct DomainRulesTests {
         #expect(throws: ServiceError.self) { try Identity(credential: good.credential, application: good.application).require(.imagine) }
         let expired = try await administration.createCredential(
             name: "old", applicationID: good.application.id, scopes: [.tasks], credits: 0, expiresAt: 999)
-        let revoked = try await administration.createCredential(name: "gone", applicationID: good.application.id, scopes: [.tasks], credits: 0)
+        let revoked = try await administration.createCredential(
+            name: "gone", applicationID: good.application.id, scopes: [.tasks], credits: 0)
         #expect(try await store.revokeCredential(id: revoked.credential.id))
         for token in [expired.token, revoked.token, "jm_unknown", ""] {
             await #expect(throws: ServiceError.invalidToken) { _ = try await access.authenticate(token: token) }

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JourneymanCore
+import JourneymanHTTP
 import JourneymanImaging
 import JourneymanStore
 import Logging
@@ -14,7 +15,6 @@ import Synchronization
 import Testing
 
 @testable import JourneymanServer
-import JourneymanHTTP
 @testable import MidjourneyContract
 
 /// A plain TCP connection to a server on loopback, for what an HTTP client will not send: nothing at all, half a

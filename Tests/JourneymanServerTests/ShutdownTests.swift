@@ -13,7 +13,8 @@ struct ShutdownTests {
         let port = try freePort()
         // One worker, no grace, and a lease far longer than the test: only the release can make the task pending again.
         let server = try ServeProcess(
-            data: data, port: port, arguments: [
+            data: data, port: port,
+            arguments: [
                 "--workers", "1", "--shutdown-grace", "0", "--lease-seconds", "600", "--rate-limit", "10000", "--rate-burst", "10000",
             ])
         defer { server.terminate() }

@@ -31,7 +31,8 @@ public struct TaskDomain: Sendable {
     ) {
         self.access = AccessControl(accounts: store, ratePolicy: ratePolicy, now: now)
         self.submission = TaskSubmission(
-            queue: store, queries: store, workSignal: workSignal, identifiers: identifiers, limits: limits, moderation: moderation, now: now)
+            queue: store, queries: store, workSignal: workSignal, identifiers: identifiers, limits: limits, moderation: moderation, now: now
+        )
         self.reader = TaskReader(queries: store)
         self.following = TaskFollowing(queries: store, events: events)
         self.completion = TaskCompletion(queue: store, queries: store, events: events, deliverySignal: deliverySignal, now: now)

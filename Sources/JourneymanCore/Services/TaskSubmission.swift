@@ -126,7 +126,8 @@ public struct TaskSubmission: Sendable {
             action: action, prompt: submission.prompt, parentTaskID: parent?.id, parentImageID: parent?.imageID, mask: mask,
             mode: submission.mode, splitImages: submission.splitImages, seed: seed
         )
-        return try await insert(.imagine(command), identity: identity, traceID: traceID, acceptedRequest: acceptedRequest, callback: callback)
+        return try await insert(
+            .imagine(command), identity: identity, traceID: traceID, acceptedRequest: acceptedRequest, callback: callback)
     }
 
     /// Stores a describe task as pending (the image is read by the worker).

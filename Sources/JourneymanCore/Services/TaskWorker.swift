@@ -71,7 +71,7 @@ public struct TaskWorker: Sendable {
                     await run(task, owner: owner)
                     continue
                 }
-            } catch where Task.isCancelled {
+            } catch  where Task.isCancelled {
                 break
             } catch {
                 logger.error("could not claim work", metadata: ["error": "\(error)"])
@@ -99,7 +99,7 @@ public struct TaskWorker: Sendable {
         } catch is LeaseLost {
             logger.info("task left: it was cancelled or another worker holds it")
             return
-        } catch where Task.isCancelled {
+        } catch  where Task.isCancelled {
             // Shutdown interrupted the work: back to pending now, not when the lease lapses. The store call must
             // not inherit the cancellation, or it would be refused before it ran.
             let queue = queue
@@ -241,7 +241,10 @@ public struct TaskWorker: Sendable {
         }
         var images: [(StoredImage, [UInt8])] = []
         images.append(
-            (StoredImage(role: .full, name: "\(taskID).png", width: pixels.width, height: pixels.height), try fullBytes ?? PNG.encode(pixels)))
+            (
+                StoredImage(role: .full, name: "\(taskID).png", width: pixels.width, height: pixels.height),
+                try fullBytes ?? PNG.encode(pixels)
+            ))
         let thumbnail = pixels.thumbnail(percent: 50)
         images.append(
             (
