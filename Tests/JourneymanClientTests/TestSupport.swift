@@ -40,7 +40,7 @@ struct LiveServer: Sendable {
 
     /// Starts a server, runs `body` against it, and stops it.
     static func with<Value: Sendable>(
-        workers: Int = 2, configure: (inout ServerConfiguration) -> Void = { _ in },
+        workers: Int = 2, engine: any Engine = LocalEngine(), configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (LiveServer) async throws -> Value
     ) async throws -> Value {
         let port = try freePort()
@@ -54,7 +54,7 @@ struct LiveServer: Sendable {
         configure(&configuration)
         var logger = Logger(label: "journeyman-client-test")
         logger.logLevel = .error
-        let server = try await buildApplication(configuration: configuration, engine: LocalEngine(), logger: logger)
+        let server = try await buildApplication(configuration: configuration, engine: engine, logger: logger)
         let created = try await Administration(store: server.store).createCredential(
             name: "client-tests", applicationID: nil, scopes: Set(APIScope.allCases), credits: 100_000)
         let live = LiveServer(
@@ -244,4 +244,36 @@ final class WebhookInbox: Sendable {
         let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         return try await application.test(.live) { client in try await body("http://127.0.0.1:\(client.port!)/hook") }
     }
+}
+
+/// The local engine, paced by what a client has seen: it reports 10, 40 and 70 in turn, and goes on from each only
+/// once the test has told it that a client saw that value. Streams are then tested on what they deliver, not on
+/// how quickly a loaded machine renders.
+final class PacedEngine: Engine {
+    let steps = [10, 40, 70]
+    private let inner = LocalEngine()
+    private let seen = Mutex(-1)
+
+    var name: String { "paced-local" }
+    var capabilities: EngineCapabilities { inner.capabilities }
+
+    /// Tells the engine that a client saw `progress`.
+    func saw(_ progress: Int) {
+        seen.withLock { $0 = max($0, progress) }
+    }
+
+    func imagine(_ job: ImagineJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput {
+        for step in steps {
+            progress(step)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while seen.withLock({ $0 }) < step {
+                guard ContinuousClock.now < deadline else { throw TestFailure("no client saw progress \(step)") }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        return try await inner.imagine(job) { value in progress(max(value, 70)) }
+    }
+
+    func describe(_ image: DescribeInput) async throws -> [String] { try await inner.describe(image) }
+    func shorten(_ prompt: String) async throws -> [String] { try await inner.shorten(prompt) }
 }
