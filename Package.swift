@@ -161,6 +161,7 @@ let package = Package(
                 "JourneymanServer",
                 "JourneymanHTTP",
                 "JourneymanMetrics",
+                "JourneymanClient",
                 "MidjourneyContract",
                 "JourneymanStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
