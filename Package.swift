@@ -74,11 +74,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "MidjourneyProxyAPI", dependencies: ["MidjourneyAPI"], swiftSettings: swiftSettings),
+        .target(
+            name: "MidjourneyProxyContract",
+            dependencies: [
+                "MidjourneyProxyAPI", "MidjourneyAPI", "JourneymanCore", "JourneymanHTTP", "JourneymanImaging",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "JourneymanServer",
             dependencies: [
                 "MidjourneyAPI",
                 "MidjourneyContract",
+                "MidjourneyProxyContract",
                 "JourneymanHTTP",
                 "JourneymanCore",
                 "JourneymanStore",
@@ -150,6 +160,8 @@ let package = Package(
                 "JourneymanServer",
                 "JourneymanHTTP",
                 "MidjourneyContract",
+                "MidjourneyProxyAPI",
+                "MidjourneyProxyContract",
                 "JourneymanStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -7,6 +7,7 @@ import JourneymanHTTP
 import JourneymanStore
 import Logging
 import MidjourneyContract
+import MidjourneyProxyContract
 import NIOPosix
 import ServiceLifecycle
 
@@ -69,6 +70,11 @@ public func buildApplication(
     MidjourneyRoutes<AppRequestContext>(
         domain: domain, engine: engine, rendering: rendering, blobs: blobs, outbound: outbound, maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: router)
+    let proxyRendering = ProxyRendering(links: links)
+    MidjourneyProxyRoutes<AppRequestContext>(
+        domain: domain, rendering: proxyRendering, blobs: blobs, outbound: outbound, maxBodyBytes: configuration.maxBodyBytes,
+        maxUploadBodyBytes: configuration.maxDescribeBytes
+    ).addRoutes(to: router)
     router.get("/healthz") { _, _ in JSONResponse.raw(Array(#"{"status":"ok"}"#.utf8)) }
     router.get("/readyz") { _, _ in
         guard await store.isReachable() else {
@@ -93,7 +99,7 @@ public func buildApplication(
     }
     services.append(
         WebhookService(
-            store: store, renderers: [MidjourneyRendering.format: rendering], client: httpClient, signal: domain.deliverySignal,
+            store: store, renderers: [MidjourneyRendering.format: rendering, ProxyRendering.format: proxyRendering], client: httpClient, signal: domain.deliverySignal,
             policy: configuration.webhooks, outbound: outbound, instanceID: instanceID, now: domain.now, logger: logger
         )
     )
