@@ -40,9 +40,11 @@ struct MidjourneyProxyCallbackTests {
                         WebhookSigner.verify(
                             secret: secret, id: delivery.id, timestamp: delivery.timestamp, body: delivery.body, header: delivery.signature))
                 }
-                let refused = Set(receiver.all.filter { !$0.accepted }.map(\.id))
+                // The two refused attempts were retried with the same webhook-id, and every id was accepted once.
+                let refused = receiver.all.filter { !$0.accepted }.map(\.id)
                 #expect(refused.count == 2)
-                #expect(refused.isSubset(of: Set(receiver.accepted.map(\.id))))
+                #expect(Set(refused).isSubset(of: Set(receiver.accepted.map(\.id))))
+                #expect(Set(receiver.accepted.map(\.id)).count == receiver.accepted.count)
                 let deliveries = try await server.server.store.deliveries(taskID: try journeymanID(id), limit: 100)
                 #expect(deliveries.allSatisfy { $0.format == "midjourney-proxy" })
             }
