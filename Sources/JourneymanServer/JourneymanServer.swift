@@ -99,7 +99,8 @@ public func buildApplication(
     }
     services.append(
         WebhookService(
-            store: store, renderers: [MidjourneyRendering.format: rendering, ProxyRendering.format: proxyRendering], client: httpClient, signal: domain.deliverySignal,
+            store: store, renderers: [MidjourneyRendering.format: rendering, ProxyRendering.format: proxyRendering], client: httpClient,
+            signal: domain.deliverySignal,
             policy: configuration.webhooks, outbound: outbound, instanceID: instanceID, now: domain.now, logger: logger
         )
     )

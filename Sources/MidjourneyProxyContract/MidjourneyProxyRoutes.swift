@@ -112,7 +112,8 @@ public struct MidjourneyProxyRoutes<Context: IdentifiedRequestContext>: Sendable
             guard let action = ProxyActions.change(actionName, index: index) else {
                 return SubmitResult(.validationError, "field 'action' must be UPSCALE or VARIATION with an 'index' of 1–4, or REROLL")
             }
-            return try await followUp(taskID, action: action, prompt: nil, mask: nil, identity: identity, context: context, common: common, mode: mode)
+            return try await followUp(
+                taskID, action: action, prompt: nil, mask: nil, identity: identity, context: context, common: common, mode: mode)
         }
     }
 
@@ -137,7 +138,10 @@ public struct MidjourneyProxyRoutes<Context: IdentifiedRequestContext>: Sendable
                 return SubmitResult(
                     .modal, "Waiting for window confirm: send maskBase64 (and an optional prompt) to /mj/submit/modal",
                     result: ProxyRendering.proxyID(parent.id),
-                    properties: ["finalPrompt": .string(ProxyEcho(acceptedRequest: parent.acceptedRequest).prompt ?? parent.command.imagine?.prompt ?? "")]
+                    properties: [
+                        "finalPrompt": .string(
+                            ProxyEcho(acceptedRequest: parent.acceptedRequest).prompt ?? parent.command.imagine?.prompt ?? "")
+                    ]
                 )
             }
             return try await followUp(
@@ -314,7 +318,8 @@ public struct MidjourneyProxyRoutes<Context: IdentifiedRequestContext>: Sendable
             callback: try await callback(common)
         )
         context.logger.info(
-            "imagine accepted", metadata: ["task_id": "\(task.id)", "action": "\(submission.action.rawValue)", "contract": "midjourney-proxy"])
+            "imagine accepted",
+            metadata: ["task_id": "\(task.id)", "action": "\(submission.action.rawValue)", "contract": "midjourney-proxy"])
         return try await accepted(task, identity: identity)
     }
 

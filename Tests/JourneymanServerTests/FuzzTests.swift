@@ -206,7 +206,9 @@ extension RequestFuzzer {
         if random.chance(80) { headers[.contentType] = random.pick(["application/json", "text/plain", ""]) }
         let kind = random.int(0..<100)
         if kind < 15 {
-            let id = random.pick(["1", "0", "01", "abc", String(repeating: "9", count: 60), "340282366920938463463374607431768211455", "%20", ""])
+            let id = random.pick([
+                "1", "0", "01", "abc", String(repeating: "9", count: 60), "340282366920938463463374607431768211455", "%20", "",
+            ])
             let path = random.pick(["/mj/task/\(id)/fetch", "/mj/task/\(id)/image-seed", "/mj/task/list", "/mj-fast/mj/task/\(id)/fetch"])
             return (.get, path, headers, nil)
         }
@@ -223,7 +225,9 @@ extension RequestFuzzer {
             ])
             body = Array("{\"taskId\":\"\(random.int(0..<1000))\",\"customId\":\"\(customID)\"}".utf8)
         case 4:
-            let image = random.pick(["data:image/png;base64,iVBORw0KGgo=", "data:,", "!!!", "data:image/png;base64," + String(repeating: "A", count: 400)])
+            let image = random.pick([
+                "data:image/png;base64,iVBORw0KGgo=", "data:,", "!!!", "data:image/png;base64," + String(repeating: "A", count: 400),
+            ])
             body = Array("{\"base64Array\":[\"\(image)\",\"\(image)\"],\"base64\":\"\(image)\",\"maskBase64\":\"\(image)\"}".utf8)
         default:
             let members = (0..<random.int(0..<6)).map { _ in "\"\(random.pick(Self.proxyFields))\":\(value())" }

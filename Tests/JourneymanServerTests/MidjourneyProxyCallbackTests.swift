@@ -38,7 +38,8 @@ struct MidjourneyProxyCallbackTests {
                 for delivery in receiver.all {
                     #expect(
                         WebhookSigner.verify(
-                            secret: secret, id: delivery.id, timestamp: delivery.timestamp, body: delivery.body, header: delivery.signature))
+                            secret: secret, id: delivery.id, timestamp: delivery.timestamp, body: delivery.body, header: delivery.signature)
+                    )
                 }
                 // The two refused attempts were retried with the same webhook-id, and every id was accepted once.
                 let refused = receiver.all.filter { !$0.accepted }.map(\.id)

@@ -158,6 +158,24 @@ struct MidjourneyProxyTests {
         }
     }
 
+    @Test func aRateLimitedTokenGetsA429WithCode23AndAnEmptyBalanceGetsCode4() async throws {
+        let server = try await TestServer.make(workers: 0) { $0.rateLimit = RatePolicy(perSecond: 0.01, burst: 1) }
+        try await server.test { api in
+            let mj = ProxyClient(api: api)
+            #expect(try await mj.post("/mj/submit/imagine", #"{"prompt":"a cat"}"#).object.int("code") == 1)
+            let limited = try await mj.post("/mj/submit/imagine", #"{"prompt":"a cat"}"#)
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.object.int("code") == 23)
+            #expect(limited.headers[.retryAfter] != nil)
+
+            let broke = try await server.otherToken(credits: 0)
+            let refused = try await mj.post("/mj/submit/imagine", #"{"prompt":"a cat"}"#, token: broke)
+            #expect(refused.status == .ok)
+            #expect(refused.object.int("code") == 4)
+            #expect(refused.object.string("description")?.contains("credits") == true)
+        }
+    }
+
     @Test func everyButtonsCustomIDLeadsToTheActionItNames() async throws {
         let server = try await TestServer.make()
         try await server.test { api in
@@ -196,9 +214,11 @@ struct MidjourneyProxyTests {
                 let task = try #require(try await server.server.store.task(id: try journeymanID(reply.string("result") ?? "")))
                 #expect(task.action == action, "\(customID)")
             }
-            let foreign = try await mj.post("/mj/submit/action", #"{"taskId":"\#(gridID)","customId":"MJ::JOB::upsample::1::\#(upscaleID)"}"#)
+            let foreign = try await mj.post(
+                "/mj/submit/action", #"{"taskId":"\#(gridID)","customId":"MJ::JOB::upsample::1::\#(upscaleID)"}"#)
             #expect(foreign.object.int("code") == 4)
-            let notAFollowUp = try await mj.post("/mj/submit/action", #"{"taskId":"\#(upscaleID)","customId":"MJ::JOB::upsample::1::\#(upscaleID)"}"#)
+            let notAFollowUp = try await mj.post(
+                "/mj/submit/action", #"{"taskId":"\#(upscaleID)","customId":"MJ::JOB::upsample::1::\#(upscaleID)"}"#)
             #expect(notAFollowUp.object.int("code") == 4)
         }
     }
@@ -231,7 +251,8 @@ struct MidjourneyProxyTests {
         let server = try await TestServer.make()
         try await server.test { api in
             let mj = ProxyClient(api: api)
-            let grid = try #require(try await mj.finished("/mj/submit/imagine", #"{"prompt":"green hills under a blue sky --ar 4:1"}"#).string("id"))
+            let grid = try #require(
+                try await mj.finished("/mj/submit/imagine", #"{"prompt":"green hills under a blue sky --ar 4:1"}"#).string("id"))
             let upscale = try await mj.finished("/mj/submit/simple-change", #"{"content":"\#(grid) U1"}"#)
             let upscaleID = try #require(upscale.string("id"))
             let inpaint = try #require(upscale.customIDs.first { $0.hasPrefix("MJ::Inpaint::") })
@@ -310,7 +331,9 @@ struct MidjourneyProxyTests {
         let server = try await TestServer.make(workers: 0)
         try await server.test { api in
             let mj = ProxyClient(api: api)
-            for (prefix, mode) in [("/mj", JourneymanCore.TaskMode.fast), ("/mj-fast/mj", .fast), ("/mj-relax/mj", .relax), ("/mj-turbo/mj", .turbo)] {
+            for (prefix, mode) in [
+                ("/mj", JourneymanCore.TaskMode.fast), ("/mj-fast/mj", .fast), ("/mj-relax/mj", .relax), ("/mj-turbo/mj", .turbo),
+            ] {
                 let id = try await mj.submit("\(prefix)/submit/imagine", #"{"prompt":"a moth"}"#)
                 let task = try #require(try await server.server.store.task(id: try journeymanID(id)))
                 #expect(task.command.imagine?.mode == mode, "\(prefix)")
@@ -347,7 +370,9 @@ struct MidjourneyProxyTests {
             #expect(try await mj.get("/mj/task/list", token: other).json.arrayValue?.isEmpty == true)
             #expect(try await mj.post("/mj/submit/simple-change", #"{"content":"\#(id) U1"}"#, token: other).object.int("code") == 3)
             let button = "MJ::JOB::upsample::1::\(id)"
-            #expect(try await mj.post("/mj/submit/action", #"{"taskId":"\#(id)","customId":"\#(button)"}"#, token: other).object.int("code") == 3)
+            #expect(
+                try await mj.post("/mj/submit/action", #"{"taskId":"\#(id)","customId":"\#(button)"}"#, token: other).object.int("code")
+                    == 3)
             #expect(try await mj.post("/mj/task/\(id)/cancel", "", token: other).object.int("code") == 3)
             #expect(try await mj.get("/mj/task/\(id)/image-seed", token: other).object.int("code") == 3)
         }
@@ -385,7 +410,8 @@ struct MidjourneyProxyTests {
             let mj = ProxyClient(api: api)
             let paths = [
                 "/mj/submit/imagine", "/mj/submit/change", "/mj/submit/simple-change", "/mj/submit/action", "/mj/submit/modal",
-                "/mj/submit/blend", "/mj/submit/describe", "/mj/submit/shorten", "/mj/task/list-by-condition", "/mj-relax/mj/submit/imagine",
+                "/mj/submit/blend", "/mj/submit/describe", "/mj/submit/shorten", "/mj/task/list-by-condition",
+                "/mj-relax/mj/submit/imagine",
             ]
             let bodies = [
                 "not json", "[]", "\"text\"", "{", #"{"prompt":5,"taskId":7,"content":[],"customId":{},"base64Array":"x","ids":"y"}"#,
