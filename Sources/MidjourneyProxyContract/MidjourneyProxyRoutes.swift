@@ -208,12 +208,21 @@ public struct MidjourneyProxyRoutes<Context: IdentifiedRequestContext>: Sendable
     }
 
     private func shorten(_ request: Request, _ context: Context) async throws -> Response {
-        _ = try context.requireIdentity(.imagine)
-        _ = try RequestFields(try await json(request, limit: maxBodyBytes))
-        // Shortening is an answer of its own on the public contract, not a task: there is no task to fetch here.
-        return JSONResponse.raw(
-            SubmitResult(.validationError, "/mj/submit/shorten is not provided; POST /midjourney/shorten answers the prompts at once")
-                .serialized())
+        let identity = try context.requireIdentity(.imagine)
+        let fields = try RequestFields(try await json(request, limit: maxBodyBytes))
+        let common = try SubmitCommon(fields)
+        let prompt = (try fields.string("prompt") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await answer {
+            guard !prompt.isEmpty else { return SubmitResult(.validationError, "field 'prompt' is required") }
+            if let refusal = banned(prompt) { return refusal }
+            let echo = ProxyEcho(state: common.state, prompt: prompt, description: "/shorten \(prompt)")
+            let task = try await domain.submission.shorten(
+                prompt: prompt, identity: identity, traceID: context.traceID, acceptedRequest: echo.serializedText,
+                callback: try await callback(common)
+            )
+            context.logger.info("shorten accepted", metadata: ["task_id": "\(task.id)", "contract": "midjourney-proxy"])
+            return try await accepted(task, identity: identity)
+        }
     }
 
     // MARK: Queries

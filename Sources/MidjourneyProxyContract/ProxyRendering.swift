@@ -43,7 +43,7 @@ public struct ProxyRendering: Sendable, WebhookBodyRenderer {
         object["id"] = .string(Self.proxyID(task.id))
         object["action"] = .string(echo.action ?? Self.actionName(task.command))
         object["status"] = .string(Self.status(state))
-        let prompt = echo.prompt ?? task.command.imagine?.prompt ?? ""
+        let prompt = echo.prompt ?? task.command.imagine?.prompt ?? task.command.shorten?.prompt ?? ""
         object["prompt"] = .string(prompt)
         object["promptEn"] = .string(prompt)
         object["description"] = .string(echo.description ?? Self.description(task.command, prompt: prompt))
@@ -55,7 +55,7 @@ public struct ProxyRendering: Sendable, WebhookBodyRenderer {
         object["progress"] = .string(Self.progress(state, progressAt ?? task.progress))
         object["failReason"] = (state == .failed || state == .cancelled ? result?.failure?.message : nil).map(JSONValue.string) ?? .null
         var properties = JSONObject()
-        if state == .succeeded, let result, case .describe = task.command {
+        if state == .succeeded, let result, task.kind != .imagine {
             properties["finalPrompt"] = .string(Self.finalPrompt(result.descriptions))
         }
         if task.callbackFormat == Self.format, let hook = task.callbackURL { properties["notifyHook"] = .string(hook) }
@@ -77,6 +77,7 @@ public struct ProxyRendering: Sendable, WebhookBodyRenderer {
     private func imageURL(_ task: TaskSnapshot, succeeded: Bool) -> String? {
         switch task.command {
         case .describe(let command): return command.imageURL
+        case .shorten: return nil
         case .imagine: return succeeded && task.result?.image(.full) != nil ? links.raw(task.id) : nil
         }
     }
@@ -88,6 +89,7 @@ public struct ProxyRendering: Sendable, WebhookBodyRenderer {
 
     /// The proxy's action name of a command.
     static func actionName(_ command: TaskCommand) -> String {
+        if case .shorten = command { return "SHORTEN" }
         guard let action = command.imagine?.action else { return "DESCRIBE" }
         switch action {
         case .generate: return "IMAGINE"
@@ -104,6 +106,7 @@ public struct ProxyRendering: Sendable, WebhookBodyRenderer {
     static func description(_ command: TaskCommand, prompt: String) -> String {
         switch command {
         case .describe: return "/describe"
+        case .shorten: return "/shorten \(prompt)"
         case .imagine(let imagine):
             guard imagine.action != .generate else { return "/imagine \(prompt)" }
             let parent = imagine.parentTaskID.map(proxyID) ?? ""

@@ -353,9 +353,26 @@ struct MidjourneyProxyTests {
             #expect(try await mj.post("/mj/task/12345/cancel", "").object.int("code") == 3)
             #expect(try await mj.get("/mj/task/12345/image-seed").object.int("code") == 3)
             #expect(try await mj.get("/mj/task/\(id)/image-seed").object.int("code") == 4)
-            let shorten = try await mj.post("/mj/submit/shorten", #"{"prompt":"a long prompt"}"#)
-            #expect(shorten.status == .ok)
-            #expect(shorten.object.int("code") == 4)
+        }
+    }
+
+    @Test func shortenIsATaskWhoseShorterPromptsArriveInFinalPrompt() async throws {
+        let server = try await TestServer.make()
+        try await server.test { api in
+            let mj = ProxyClient(api: api)
+            let prompt = "a very detailed and extremely beautiful painting of an old stone lighthouse on a cliff at dusk, dramatic clouds"
+            let task = try await mj.finished("/mj/submit/shorten", #"{"prompt":"\#(prompt)","state":"s"}"#)
+            #expect(task.string("action") == "SHORTEN")
+            #expect(task.string("prompt") == prompt)
+            #expect(task.string("state") == "s")
+            #expect(task["imageUrl"] == .null)
+            #expect(task.customIDs.isEmpty)
+            let finalPrompt = try #require(task["properties"]?.objectValue?.string("finalPrompt"))
+            #expect(finalPrompt.hasPrefix("1️⃣ "))
+            let record = try await api.retrieve(try journeymanID(task.string("id")!))
+            #expect(record.string("type") == "shorten")
+            #expect(record.response()["prompts"]?.arrayValue?.isEmpty == false)
+            #expect(try await mj.post("/mj/submit/shorten", #"{"prompt":" "}"#).object.int("code") == 4)
         }
     }
 
