@@ -77,6 +77,13 @@ public struct MidjourneyProxyRoutes<Context: IdentifiedRequestContext>: Sendable
             let prompt = body.prompt.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !prompt.isEmpty else { return SubmitResult(.validationError, "field 'prompt' is required") }
             if let refusal = banned(prompt) { return refusal }
+            // The prompt is checked before any image is kept, so a refused prompt leaves nothing behind.
+            let parsed = try PromptParser.parse(prompt)
+            guard parsed.imageURLs.count + body.base64Array.count <= PromptParser.maxImagePrompts else {
+                return SubmitResult(
+                    .validationError,
+                    "at most \(PromptParser.maxImagePrompts) image prompts are allowed, in base64Array and the prompt together")
+            }
             var urls: [String] = []
             for (index, image) in body.base64Array.enumerated() {
                 urls.append(try await uploads.store(image, field: "base64Array[\(index)]"))

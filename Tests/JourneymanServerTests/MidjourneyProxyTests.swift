@@ -96,6 +96,29 @@ struct MidjourneyProxyTests {
         }
     }
 
+    @Test func anImaginesBase64ArrayBecomesImagePromptsKeptOnThisServer() async throws {
+        let server = try await TestServer.make()
+        try await server.test { api in
+            let mj = ProxyClient(api: api)
+            let image = try pngDataURL(width: 40, height: 30, fill: RGBA(r: 10, g: 200, b: 90))
+            let task = try await mj.finished("/mj/submit/imagine", #"{"prompt":"a green field","base64Array":["\#(image)"]}"#)
+            #expect(task.string("prompt") == "a green field")
+            let stored = try #require(try await server.server.store.task(id: try journeymanID(task.string("id")!)))
+            let prompt = try #require(stored.command.imagine?.prompt)
+            let imageURL = try #require(prompt.split(separator: " ").first.map(String.init))
+            #expect(imageURL.hasPrefix(TestServer.publicURL + "/midjourney/images/"))
+            #expect(try await api.image(imageURL).status == .ok)
+            #expect(prompt.hasSuffix(" a green field"))
+
+            let tooMany = try await mj.post(
+                "/mj/submit/imagine",
+                #"{"prompt":"x","base64Array":["\#(image)","\#(image)","\#(image)","\#(image)","\#(image)","\#(image)"]}"#)
+            #expect(tooMany.status == .badRequest)
+            let notImages = try await mj.post("/mj/submit/imagine", #"{"prompt":"x","base64Array":["data:image/png;base64,AAAA"]}"#).object
+            #expect(notImages.int("code") == 4)
+        }
+    }
+
     @Test func theTokenIsReadFromMjApiSecretOrAuthorizationAndAMissingOneIsA401InTheProxyShape() async throws {
         let server = try await TestServer.make(workers: 0)
         try await server.test { api in
