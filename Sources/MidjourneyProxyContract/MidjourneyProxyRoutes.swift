@@ -59,8 +59,37 @@ public struct MidjourneyProxyRoutes<Context: IdentifiedRequestContext>: Sendable
             group.get("task/list") { request, context in try await list(request, context) }
             group.get("task/:id/image-seed") { request, context in try await imageSeed(request, context) }
             group.post("task/:id/cancel") { request, context in try await cancel(request, context) }
+            // A wrong method on a path is a 405 naming the right one; anything else under the prefix a 404; both in
+            // this contract's shape.
+            for (paths, allowed) in [(Self.postPaths, HTTPRequest.Method.post), (Self.getPaths, .get)] {
+                for path in paths {
+                    for method: HTTPRequest.Method in [.get, .post, .put, .delete, .patch] where method != allowed {
+                        group.on(RouterPath(path), method: method) { request, _ -> Response in
+                            throw ProxyError(
+                                status: .methodNotAllowed, .validationError,
+                                "Method \(request.method.rawValue.prefix(20)) is not allowed on this path; use \(allowed.rawValue).",
+                                allow: allowed == .get ? "GET, HEAD" : "POST")
+                        }
+                    }
+                }
+            }
+            for method: HTTPRequest.Method in [.get, .post, .put, .delete, .patch] {
+                group.on("**", method: method) { _, _ -> Response in
+                    throw ProxyError(status: .notFound, .validationError, "There is nothing at this path.")
+                }
+            }
         }
     }
+
+    /// The paths under each prefix that answer POST.
+    static var postPaths: [String] {
+        [
+            "submit/imagine", "submit/change", "submit/simple-change", "submit/action", "submit/modal", "submit/blend", "submit/describe",
+            "submit/shorten", "task/list-by-condition", "task/:id/cancel",
+        ]
+    }
+    /// The paths under each prefix that answer GET (and HEAD).
+    static var getPaths: [String] { ["task/:id/fetch", "task/list", "task/:id/image-seed"] }
 
     /// `mj-api-secret: <token>`, else `Authorization: <token>` with or without `Bearer `.
     public static func token(_ request: Request) -> String? {

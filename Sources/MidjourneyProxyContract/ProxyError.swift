@@ -14,18 +14,22 @@ public struct ProxyError: HTTPResponseError {
     public let result: SubmitResult
     /// Seconds for `retry-after`.
     public let retryAfter: Int?
+    /// For a 405, the methods the path does answer (the `allow` header).
+    public let allow: String?
 
     /// Creates an error.
-    public init(status: HTTPResponse.Status, _ code: ProxyCode, _ description: String, retryAfter: Int? = nil) {
+    public init(status: HTTPResponse.Status, _ code: ProxyCode, _ description: String, retryAfter: Int? = nil, allow: String? = nil) {
         self.status = status
         self.result = SubmitResult(code, description)
         self.retryAfter = retryAfter
+        self.allow = allow
     }
 
     /// The body as a response.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = JSONResponse.raw(result.serialized(), status: status)
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        if let allow { response.headers[.allow] = allow }
         return response
     }
 

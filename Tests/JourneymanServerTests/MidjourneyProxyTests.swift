@@ -90,6 +90,18 @@ struct MidjourneyProxyTests {
             let list = try await mj.get("/mj/task/list").json.arrayValue ?? []
             #expect(list.contains { $0.objectValue?.string("id") == id })
 
+            let wrongMethod = try await api.raw("/mj/submit/imagine", method: .get, headers: [.mjAPISecret: api.token])
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.headers[.allow] == "POST")
+            #expect(wrongMethod.object.int("code") == 4)
+            let wrongFetch = try await api.raw("/mj/task/\(id)/fetch", method: .post, headers: [.mjAPISecret: api.token])
+            #expect(wrongFetch.status == .methodNotAllowed)
+            #expect(wrongFetch.headers[.allow] == "GET, HEAD")
+            for path in ["/mj/nothing/here", "/mj-relax/mj/x"] {
+                let missing = try await api.raw(path, method: .get, headers: [.mjAPISecret: api.token])
+                #expect(missing.status == .notFound)
+                #expect(missing.object.int("code") == 4)
+            }
             let unknown = try await mj.get("/mj/task/12345/fetch")
             #expect(unknown.status == .ok)
             #expect(String(buffer: unknown.body) == "null")
