@@ -154,6 +154,11 @@ struct MidjourneyProxyTests {
             let refused = try await mj.post("/mj/submit/imagine", #"{"prompt":"a cat"}"#, token: describeOnly)
             #expect(refused.status == .forbidden)
             #expect(refused.object.int("code") == 4)
+            let imagineOnly = try await server.otherToken(scopes: [.imagine])
+            #expect(try await mj.get("/mj/task/1/fetch", token: imagineOnly).status == .forbidden)
+            #expect(try await mj.get("/mj/task/list", token: imagineOnly).status == .forbidden)
+            #expect(
+                try await mj.post("/mj/submit/describe", #"{"link":"https://example.com/a.png"}"#, token: imagineOnly).status == .forbidden)
         }
     }
 
@@ -330,6 +335,14 @@ struct MidjourneyProxyTests {
             let link = try #require(grid.string("imageUrl"))
             let fromLink = try await mj.finished("/mj/submit/describe", #"{"link":"\#(link)"}"#)
             #expect(fromLink["properties"]?.objectValue?.string("finalPrompt")?.contains("2️⃣") == true)
+
+            // A link to an image of this server that does not exist: the task fails, and says why.
+            let missingLink = "\(TestServer.publicURL)/midjourney/images/\(UUID().uuidString.lowercased()).png"
+            let failed = try await mj.waitForTask(try await mj.submit("/mj/submit/describe", #"{"link":"\#(missingLink)"}"#))
+            #expect(failed.string("status") == "FAILURE")
+            #expect(failed.string("progress") == "")
+            #expect(failed.string("failReason")?.isEmpty == false)
+            #expect(failed["finishTime"] != .null)
 
             let neither = try await mj.post("/mj/submit/describe", #"{}"#).object
             #expect(neither.int("code") == 4)
