@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
@@ -84,12 +85,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "JourneymanMetrics",
+            dependencies: [
+                "JourneymanCore", "JourneymanHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "JourneymanServer",
             dependencies: [
                 "MidjourneyAPI",
                 "MidjourneyContract",
                 "MidjourneyProxyContract",
                 "JourneymanHTTP",
+                "JourneymanMetrics",
                 "JourneymanCore",
                 "JourneymanStore",
                 "JourneymanEngine",
@@ -159,6 +170,7 @@ let package = Package(
             dependencies: [
                 "JourneymanServer",
                 "JourneymanHTTP",
+                "JourneymanMetrics",
                 "MidjourneyContract",
                 "MidjourneyProxyAPI",
                 "MidjourneyProxyContract",

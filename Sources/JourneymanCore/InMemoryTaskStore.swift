@@ -231,5 +231,25 @@ public actor InMemoryTaskStore: TaskStore {
         deliveriesByID.values.filter { $0.state == .pending }.map(\.nextAttemptAt).min()
     }
 
+    public func pendingDeliveryCount() -> Int {
+        deliveriesByID.values.filter { $0.state == .pending }.count
+    }
+
+    public func queueCounts(limits: TaskLimits) -> QueueCounts {
+        var rows: [String: QueueCountRow] = [:]
+        for task in tasksByID.values where !task.state.isFinished {
+            let key = "\(task.applicationID) \(task.state.rawValue)"
+            var row =
+                rows[key]
+                ?? QueueCountRow(
+                    applicationID: task.applicationID, state: task.state, count: 0, maxRunning: applicationsByID[task.applicationID]?.maxRunning)
+            row.count += 1
+            rows[key] = row
+        }
+        return StoreRules.queueCounts(Array(rows.values), limits: limits)
+    }
+
     public func isReachable() -> Bool { true }
+
+    public func readiness() -> StoreReadiness { .ready }
 }

@@ -46,6 +46,45 @@ public protocol TaskQueue: Sendable {
     func releaseTasks(owner: String) async throws -> Int
     /// How many tasks are pending or running.
     func unfinishedTaskCount() async throws -> Int
+    /// The unfinished tasks counted by state, with the pending ones held back by their application's running limit.
+    func queueCounts(limits: TaskLimits) async throws -> QueueCounts
+}
+
+/// The queue at one moment: what `/metrics` reports as `journeyman_tasks{state}`.
+public struct QueueCounts: Sendable, Equatable {
+    /// Tasks waiting for a worker (holding ones included).
+    public var pending: Int
+    /// Tasks a worker holds.
+    public var running: Int
+    /// Pending tasks whose application already runs as many tasks as its limit allows.
+    public var holding: Int
+
+    /// Creates counts.
+    public init(pending: Int = 0, running: Int = 0, holding: Int = 0) {
+        self.pending = pending
+        self.running = running
+        self.holding = holding
+    }
+}
+
+/// One application's unfinished tasks in one state: the rows a store reads for `queueCounts`.
+public struct QueueCountRow: Sendable {
+    /// The application.
+    public var applicationID: String
+    /// `pending` or `running`.
+    public var state: TaskState
+    /// How many.
+    public var count: Int
+    /// The application's own running limit.
+    public var maxRunning: Int?
+
+    /// Creates a row.
+    public init(applicationID: String, state: TaskState, count: Int, maxRunning: Int?) {
+        self.applicationID = applicationID
+        self.state = state
+        self.count = count
+        self.maxRunning = maxRunning
+    }
 }
 
 /// Reading tasks back: by id, trace id or image id, in batches, and as an application's list.
@@ -78,12 +117,26 @@ public protocol DeliveryOutbox: Sendable {
     func deliveries(taskID: String?, limit: Int) async throws -> [WebhookDelivery]
     /// Unix seconds of the earliest pending delivery, if any.
     func nextDeliveryDue() async throws -> Double?
+    /// How many deliveries wait to be sent (the webhook backlog).
+    func pendingDeliveryCount() async throws -> Int
 }
 
 /// Everything a server keeps durably: the four roles in one store (SQLite, PostgreSQL, or memory for tests).
 public protocol TaskStore: AccountStore, TaskQueue, TaskQueries, DeliveryOutbox {
     /// Whether the store answers a trivial query now (`/readyz`).
     func isReachable() async -> Bool
+    /// Whether the store can serve: it answers, and its schema has every migration of this release (`/readyz`).
+    func readiness() async -> StoreReadiness
+}
+
+/// Whether a store can serve now.
+public enum StoreReadiness: Sendable, Equatable {
+    /// It answers and its schema is current.
+    case ready
+    /// It does not answer (down, unreachable, or slower than the check allows).
+    case unreachable
+    /// It answers, but its schema lacks migrations of this release.
+    case schemaBehind
 }
 
 /// Per-application limits on tasks, where the application has none of its own (nil: unlimited).

@@ -9,6 +9,8 @@ public protocol IdentifiedRequestContext: RequestContext {
     var traceID: String { get set }
     /// The caller, once `AuthenticationMiddleware` has checked its token.
     var identity: Identity? { get set }
+    /// What the request log reports once the request is answered (shared by every copy of this context).
+    var requestFacts: RequestFacts { get }
 }
 
 extension IdentifiedRequestContext {
@@ -28,12 +30,15 @@ public struct AppRequestContext: IdentifiedRequestContext {
     public var traceID: String
     /// The authenticated caller.
     public var identity: Identity?
+    /// What the request log reports.
+    public let requestFacts: RequestFacts
 
     /// Creates the context for a new request.
     public init(source: Source) {
         coreContext = .init(source: source)
         traceID = ""
         identity = nil
+        requestFacts = RequestFacts()
     }
 
     /// Bodies are collected by the controllers with their own limit.

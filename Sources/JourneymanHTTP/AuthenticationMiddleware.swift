@@ -21,6 +21,7 @@ public struct AuthenticationMiddleware<Context: IdentifiedRequestContext>: Route
         var context = context
         let identity = try await access.authenticate(token: token(request))
         context.identity = identity
+        context.requestFacts.applicationID = identity.applicationID
         context.logger[metadataKey: "application_id"] = "\(identity.applicationID)"
         return try await next(request, context)
     }

@@ -4,12 +4,14 @@ import Hummingbird
 import JourneymanCore
 import JourneymanEngine
 import JourneymanHTTP
+import JourneymanMetrics
 import JourneymanStore
 import Logging
 import MidjourneyContract
 import MidjourneyProxyContract
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
 /// A Journeyman server assembled from its parts: store, blobs, engine, domain, contracts, HTTP application, workers.
 /// `buildApplication(configuration:)` is the composition root that `serve` and the tests share.
@@ -22,6 +24,34 @@ public struct JourneymanServer: Sendable {
     public let domain: TaskDomain
     /// The HTTP application with its services (workers, webhook sender, event relay, outbound HTTP client).
     public let application: Hummingbird.Application<RouterResponder<AppRequestContext>>
+    /// Its Prometheus metrics, unless they are off.
+    public let metrics: ServerMetrics?
+    /// Whether it still takes traffic (`/readyz`).
+    public let readiness: ServerReadiness
+}
+
+/// What `/readyz` knows beside the store: whether the server is shutting down.
+public final class ServerReadiness: Sendable {
+    private let draining = Atomic<Bool>(false)
+
+    /// Creates the state of a server that takes traffic.
+    public init() {}
+
+    /// Whether a shutdown has begun.
+    public var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+    /// Marks the start of a shutdown: `/readyz` answers 503 from now on.
+    public func beginDraining() { draining.store(true, ordering: .relaxed) }
+
+    /// Answers when the server can serve; throws `unavailable` (503) when it is shutting down or its store cannot.
+    func check(_ store: any TaskStore) async throws {
+        guard !isDraining else { throw ServiceError(.unavailable, "The server is shutting down.") }
+        switch await store.readiness() {
+        case .ready: return
+        case .unreachable: throw ServiceError(.unavailable, "The store is not reachable.")
+        case .schemaBehind: throw ServiceError(.unavailable, "The store's schema lacks migrations of this release.")
+        }
+    }
 }
 
 /// The composition root: opens the store and brings its schema up to date (before anything serves), then wires
@@ -47,8 +77,12 @@ public func buildApplication(
         store = try SQLiteTaskStore(path: configuration.databasePath)
         blobs = try sharedDirectory ?? FileBlobStore(directory: configuration.imagesDirectory)
     }
+    let metrics = configuration.metrics == .off ? nil : ServerMetrics()
+    metrics?.setWorkers(configuration.workers)
+    let readiness = ServerReadiness()
     let domain = TaskDomain(
-        store: store, ratePolicy: configuration.rateLimit, limits: configuration.taskLimits, moderation: configuration.moderation
+        store: store, ratePolicy: configuration.rateLimit, limits: configuration.taskLimits, moderation: configuration.moderation,
+        observer: metrics ?? NoTaskObserver()
     )
     let links = ImageLinks(publicURL: configuration.effectivePublicURL)
     let rendering = MidjourneyRendering(links: links)
@@ -65,8 +99,13 @@ public func buildApplication(
     let instanceID = UUID().uuidString.lowercased().prefix(8).description
 
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    let metricsOnPublicPort = metrics != nil && configuration.metrics == .publicPort
+    // Outermost, so it sees every answer as sent: the request log line and the request metrics.
+    router.middlewares.add(RequestObservationMiddleware<AppRequestContext>(metrics: metrics))
     router.middlewares.add(
-        EnvelopeMiddleware<AppRequestContext>(knownPaths: Set(MidjourneyRoutes<AppRequestContext>.paths + ["/healthz", "/readyz"])))
+        EnvelopeMiddleware<AppRequestContext>(
+            knownPaths: Set(MidjourneyRoutes<AppRequestContext>.paths),
+            getPaths: metricsOnPublicPort ? ["/healthz", "/readyz", "/metrics"] : ["/healthz", "/readyz"]))
     MidjourneyRoutes<AppRequestContext>(
         domain: domain, engine: engine, rendering: rendering, blobs: blobs, outbound: outbound, maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: router)
@@ -77,10 +116,11 @@ public func buildApplication(
     ).addRoutes(to: router)
     router.get("/healthz") { _, _ in JSONResponse.raw(Array(#"{"status":"ok"}"#.utf8)) }
     router.get("/readyz") { _, _ in
-        guard await store.isReachable() else {
-            throw ServiceError(.internalError, "The store is not reachable.")
-        }
+        try await readiness.check(store)
         return JSONResponse.raw(Array(#"{"status":"ready"}"#.utf8))
+    }
+    if let metrics, metricsOnPublicPort {
+        MetricsEndpoint(metrics: metrics, store: store, limits: configuration.taskLimits).addRoute(to: router)
     }
 
     // Services start in this order and stop in reverse: the relay hears other instances before workers start and
@@ -100,10 +140,21 @@ public func buildApplication(
     services.append(
         WebhookService(
             store: store, renderers: [MidjourneyRendering.format: rendering, ProxyRendering.format: proxyRendering], client: httpClient,
-            signal: domain.deliverySignal,
-            policy: configuration.webhooks, outbound: outbound, instanceID: instanceID, now: domain.now, logger: logger
+            signal: domain.deliverySignal, policy: configuration.webhooks, outbound: outbound, instanceID: instanceID,
+            observer: metrics ?? NoTaskObserver(), now: domain.now, logger: logger
         )
     )
+    if let metrics, case .port(let port) = configuration.metrics {
+        let metricsRouter = Router()
+        MetricsEndpoint(metrics: metrics, store: store, limits: configuration.taskLimits).addRoute(to: metricsRouter)
+        services.append(
+            Hummingbird.Application(
+                router: metricsRouter,
+                configuration: .init(address: .hostname(configuration.host, port: port), serverName: "journeyman-metrics"),
+                logger: logger
+            )
+        )
+    }
     let application = Hummingbird.Application(
         router: router,
         server: .journeyman(configuration.connections),
@@ -111,7 +162,8 @@ public func buildApplication(
         services: services,
         logger: logger
     )
-    return JourneymanServer(configuration: configuration, store: store, domain: domain, application: application)
+    return JourneymanServer(
+        configuration: configuration, store: store, domain: domain, application: application, metrics: metrics, readiness: readiness)
 }
 
 extension JourneymanServer {
@@ -137,9 +189,11 @@ extension JourneymanServer {
 extension JourneymanServer {
     /// Runs until SIGTERM or SIGINT; then stops accepting requests and gives running tasks the grace period.
     public func run() async throws {
+        // The drain is last, so a SIGTERM reaches it first: `/readyz` turns 503, and the server goes on serving for
+        // `drainSeconds` before it stops taking requests.
         let group = ServiceGroup(
             configuration: .init(
-                services: [application],
+                services: [application, DrainService(readiness: readiness, seconds: configuration.drainSeconds)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: application.logger
             )

@@ -2,6 +2,16 @@ import Foundation
 import JourneymanCore
 import Logging
 
+/// Where the Prometheus metrics are served.
+public enum MetricsExposure: Sendable, Equatable {
+    /// `GET /metrics` on the API's port.
+    case publicPort
+    /// `GET /metrics` on this port of the same host only (0 picks a free one); the API's port has none.
+    case port(Int)
+    /// Not collected at all.
+    case off
+}
+
 /// Everything `journeyman serve` can be told.
 public struct ServerConfiguration: Sendable {
     /// Address to listen on.
@@ -43,6 +53,11 @@ public struct ServerConfiguration: Sendable {
     public var blobDirectory: String? = nil
     /// Idle timeout and connection cap of the HTTP listener.
     public var connections = ConnectionPolicy()
+    /// Where `/metrics` is served.
+    public var metrics = MetricsExposure.publicPort
+    /// Seconds `/readyz` answers 503 after SIGTERM before the server stops taking requests, so a load balancer
+    /// stops sending new ones first.
+    public var drainSeconds: Double = 0
 
     /// The defaults of `journeyman serve`.
     public init(

@@ -41,14 +41,17 @@ public struct WebhookService: Service {
     let outbound: OutboundGuard
     let instanceID: String
     let now: @Sendable () -> Double
+    let observer: any TaskObserver
     let logger: Logger
 
     /// Creates the sender.
     public init(
         store: any TaskStore, renderers: [String: any WebhookBodyRenderer], client: HTTPClient = OutboundGuard.client, signal: WorkSignal,
-        policy: WebhookPolicy, outbound: OutboundGuard, instanceID: String, now: @escaping @Sendable () -> Double, logger: Logger
+        policy: WebhookPolicy, outbound: OutboundGuard, instanceID: String, observer: any TaskObserver = NoTaskObserver(),
+        now: @escaping @Sendable () -> Double, logger: Logger
     ) {
         self.renderers = renderers
+        self.observer = observer
         self.outbound = outbound
         self.store = store
         self.client = client
@@ -104,6 +107,7 @@ public struct WebhookService: Service {
         do {
             guard let application = try await store.application(id: delivery.applicationID) else {
                 try await store.recordFailedAttempt(id: delivery.id, error: "the application no longer exists", nextAttemptAt: nil)
+                observer.webhookAttempted(.givenUp)
                 return
             }
             let target: OutboundGuard.Target
@@ -112,12 +116,14 @@ public struct WebhookService: Service {
             } catch let error as ServiceError {
                 // The address became non-public since the task was accepted: never send there.
                 try await store.recordFailedAttempt(id: delivery.id, error: error.message, nextAttemptAt: nil)
+                observer.webhookAttempted(.givenUp)
                 logger.warning("webhook given up", metadata: ["error": "\(error.message)"])
                 return
             }
             // The body is rendered now, in the words of the contract that accepted the task.
             guard let body = try await body(of: delivery) else {
                 try await store.recordFailedAttempt(id: delivery.id, error: "the task or its contract is gone", nextAttemptAt: nil)
+                observer.webhookAttempted(.givenUp)
                 return
             }
             let timestamp = Int(now())
@@ -151,6 +157,7 @@ public struct WebhookService: Service {
                 let giveUp = attempt >= policy.maxAttempts
                 let next = giveUp ? nil : now() + policy.delay(afterAttempt: attempt)
                 try await store.recordFailedAttempt(id: delivery.id, error: failure, nextAttemptAt: next)
+                observer.webhookAttempted(giveUp ? .givenUp : .retried)
                 if giveUp {
                     logger.warning("webhook given up", metadata: ["attempts": "\(attempt)", "error": "\(failure)"])
                 } else {
@@ -158,6 +165,7 @@ public struct WebhookService: Service {
                 }
             } else {
                 try await store.recordDelivered(id: delivery.id, now: now())
+                observer.webhookAttempted(.delivered)
                 logger.info("webhook delivered", metadata: ["kind": "\(delivery.kind.rawValue)", "attempt": "\(attempt)"])
             }
         } catch {

@@ -375,6 +375,25 @@ public final class PostgresTaskStore: TaskStore {
         }
     }
 
+    public func queueCounts(limits: TaskLimits) async throws -> QueueCounts {
+        let result = try await rows(
+            """
+            SELECT t.application_id, t.state, COUNT(*)::bigint, a.max_running::bigint
+            FROM tasks t LEFT JOIN applications a ON a.id = t.application_id
+            WHERE t.state IN ('pending', 'running') GROUP BY t.application_id, t.state, a.max_running
+            """
+        )
+        let counted = try result.map { row in
+            let (applicationID, state, count, maxRunning) = try row.decode((String, String, Int, Int?).self)
+            return QueueCountRow(applicationID: applicationID, state: TaskState(rawValue: state) ?? .pending, count: count, maxRunning: maxRunning)
+        }
+        return StoreRules.queueCounts(counted, limits: limits)
+    }
+
+    public func pendingDeliveryCount() async throws -> Int {
+        try await rows("SELECT COUNT(*) FROM deliveries WHERE state = 'pending'").first?.decode(Int.self) ?? 0
+    }
+
     public func unfinishedTaskCount() async throws -> Int {
         try await rows("SELECT COUNT(*) FROM tasks WHERE state IN ('pending', 'running')").first?.decode(Int.self) ?? 0
     }
@@ -456,17 +475,34 @@ public final class PostgresTaskStore: TaskStore {
 
     /// Whether the database answers a trivial query within five seconds (for `/readyz`).
     public func isReachable() async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
+        await withinFiveSeconds(otherwise: false) {
             // Straight to the pool, not through `migrate()`: waiting on the shared migration would not end on cancellation.
-            group.addTask {
-                let rows = try? await self.client.query("SELECT 1::bigint", logger: self.logger).collect()
-                return (try? rows?.first?.decode(Int.self)) == 1
-            }
+            let rows = try? await self.client.query("SELECT 1::bigint", logger: self.logger).collect()
+            return (try? rows?.first?.decode(Int.self)) == 1
+        }
+    }
+
+    /// Whether the database answers within five seconds and has every migration of this release (for `/readyz`).
+    public func readiness() async -> StoreReadiness {
+        guard await isReachable() else { return .unreachable }
+        let latest = PostgresMigrations.all.map(\.version).max() ?? 0
+        return await withinFiveSeconds(otherwise: .unreachable) {
+            // A schema without the migrations table has none of them.
+            let rows = try? await self.client.query("SELECT COALESCE(MAX(version), 0)::bigint FROM journeyman_migrations", logger: self.logger)
+                .collect()
+            let applied = (try? rows?.first?.decode(Int.self)) ?? 0
+            return applied >= latest ? .ready : .schemaBehind
+        }
+    }
+
+    private func withinFiveSeconds<Value: Sendable>(otherwise: Value, _ body: @escaping @Sendable () async -> Value) async -> Value {
+        await withTaskGroup(of: Value.self) { group in
+            group.addTask { await body() }
             group.addTask {
                 try? await Task.sleep(for: .seconds(5))
-                return false
+                return otherwise
             }
-            let first = await group.next() ?? false
+            let first = await group.next() ?? otherwise
             group.cancelAll()
             return first
         }

@@ -462,6 +462,28 @@ public final class SQLiteTaskStore: TaskStore {
         }
     }
 
+    public func queueCounts(limits: TaskLimits) async throws -> QueueCounts {
+        let rows = try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.application_id, t.state, COUNT(*) AS count, a.max_running
+                    FROM tasks t INDEXED BY tasks_unfinished LEFT JOIN applications a ON a.id = t.application_id
+                    WHERE t.state IN ('pending', 'running') GROUP BY t.application_id, t.state
+                    """
+            ).map { row in
+                QueueCountRow(
+                    applicationID: row["application_id"], state: TaskState(rawValue: row["state"]) ?? .pending, count: row["count"],
+                    maxRunning: row["max_running"])
+            }
+        }
+        return StoreRules.queueCounts(rows, limits: limits)
+    }
+
+    public func pendingDeliveryCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE state = 'pending'") ?? 0 }
+    }
+
     public func unfinishedTaskCount() async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks WHERE state IN ('pending', 'running')") ?? 0
@@ -554,6 +576,15 @@ public final class SQLiteTaskStore: TaskStore {
     public func nextDeliveryDue() async throws -> Double? {
         try await pool.read { db in
             try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'")
+        }
+    }
+
+    /// Whether the database answers and has every migration of this release (for `/readyz`).
+    public func readiness() async -> StoreReadiness {
+        do {
+            return try await pool.read { db in try Self.migrator.hasCompletedMigrations(db) } ? .ready : .schemaBehind
+        } catch {
+            return .unreachable
         }
     }
 

@@ -12,15 +12,18 @@ public struct EnvelopeMiddleware<Context: IdentifiedRequestContext>: RouterMiddl
 
     /// Paths that exist, so a wrong method answers 405 rather than 404.
     let knownPaths: Set<String>
+    /// Paths that answer GET (and HEAD) only, beside the contract's own.
+    let getPaths: Set<String>
 
-    /// Creates the middleware; `knownPaths` answer 405 for a wrong method.
-    public init(knownPaths: Set<String>) {
+    /// Creates the middleware; `knownPaths` (POST) and `getPaths` answer 405 for a wrong method.
+    public init(knownPaths: Set<String>, getPaths: Set<String> = ["/healthz", "/readyz"]) {
         self.knownPaths = knownPaths
+        self.getPaths = getPaths
     }
 
     /// The methods a path answers, when it exists: the POST API, and the GET (and HEAD) images and event streams.
     func allowedMethods(_ path: String) -> String? {
-        if path == "/healthz" || path == "/readyz" { return "GET, HEAD" }
+        if getPaths.contains(path) { return "GET, HEAD" }
         if knownPaths.contains(path) { return "POST" }
         if path.hasPrefix(ImageController<Context>.pathPrefix), path.count > ImageController<Context>.pathPrefix.count,
             !path.dropFirst(ImageController<Context>.pathPrefix.count).contains("/")
@@ -56,7 +59,10 @@ public struct EnvelopeMiddleware<Context: IdentifiedRequestContext>: RouterMiddl
         case let error as APIError:
             return error
         case let error as ServiceError:
-            return APIError(MidjourneyRendering.wireCode(error.code), error.message, traceID: context.traceID, retryAfter: error.retryAfter)
+            // The public contract has no code of its own for "unavailable": api_error, with the status that says it.
+            return APIError(
+                MidjourneyRendering.wireCode(error.code), error.message, traceID: context.traceID, retryAfter: error.retryAfter,
+                status: error.code == .unavailable ? .serviceUnavailable : nil)
         case let error as RequestError:
             return APIError(error.code, error.message, traceID: context.traceID)
         case let error as EngineError:

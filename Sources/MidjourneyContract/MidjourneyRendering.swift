@@ -121,7 +121,7 @@ public struct MidjourneyRendering: Sendable, WebhookBodyRenderer {
         case .usedUp: return .usedUp
         case .notFound: return .notFound
         case .tooManyRequests: return .tooManyRequests
-        case .internalError: return .apiError
+        case .internalError, .unavailable: return .apiError
         case .timeout: return .timeout
         case .cancelled: return .cancelled
         }

@@ -68,6 +68,7 @@ public struct ProxyError: HTTPResponseError {
         case .forbidden: return (.badRequest, .bannedPrompt)
         case .badRequest, .notImplemented, .usedUp, .cancelled: return (.badRequest, .validationError)
         case .timeout: return (.gatewayTimeout, .failure)
+        case .unavailable: return (.serviceUnavailable, .failure)
         case .internalError: return (.internalServerError, .failure)
         }
     }
@@ -79,7 +80,7 @@ public struct ProxyError: HTTPResponseError {
         case .tooManyRequests: return .queueFull
         case .forbidden: return .bannedPrompt
         case .notFound: return .notFound
-        case .timeout, .internalError: return nil
+        case .timeout, .internalError, .unavailable: return nil
         }
     }
 }

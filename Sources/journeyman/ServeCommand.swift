@@ -16,6 +16,11 @@ struct ServeCommand: AsyncParsableCommand {
             JOURNEYMAN_DATA, JOURNEYMAN_PUBLIC_URL, JOURNEYMAN_WORKERS, JOURNEYMAN_LOG_LEVEL, \
             JOURNEYMAN_FREE_CREDITS, JOURNEYMAN_MAX_BODY_BYTES); a flag wins over the variable. \
             On an empty data directory it creates the application "default" and prints its token once.
+
+            Examples:
+              journeyman serve
+              journeyman serve --host 0.0.0.0 --port 8080 --public-url https://images.example.com
+              journeyman serve --database-url postgres://journeyman@db:5432/journeyman --metrics-port 9090 --log-format json
             """
     )
 
@@ -113,6 +118,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "What renders and describes: 'local' (procedural, on this machine). Also JOURNEYMAN_ENGINE.")
     var engine: String?
 
+    @Option(help: "Serve GET /metrics (Prometheus) on this port of --host instead of the API's port. (env: JOURNEYMAN_METRICS_PORT)")
+    var metricsPort: Int?
+
+    @Flag(help: "Collect no metrics and serve no /metrics.")
+    var noMetrics = false
+
+    @Option(help: "Log lines as 'text' (readable) or 'json' (one object a line, for log collectors). (env: JOURNEYMAN_LOG_FORMAT, default: text)")
+    var logFormat: String?
+
+    @Option(help: "Seconds /readyz answers 503 after SIGTERM before the server stops taking requests (for load balancers).")
+    var drainSeconds: Double = 0
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
@@ -174,7 +191,25 @@ struct ServeCommand: AsyncParsableCommand {
             maxAttempts: webhookAttempts, baseDelay: webhookBackoff, maxDelay: max(webhookBackoff, 1800), timeout: webhookTimeout
         )
 
+        if noMetrics {
+            configuration.metrics = .off
+        } else if let port = try metricsPort ?? Self.integer(environment, "JOURNEYMAN_METRICS_PORT") {
+            guard (0...65535).contains(port), port != configuration.port || port == 0 else {
+                throw ValidationError("--metrics-port must be between 0 and 65535 and differ from --port")
+            }
+            configuration.metrics = .port(port)
+        }
+        guard drainSeconds >= 0 else { throw ValidationError("--drain-seconds must be 0 or more") }
+        configuration.drainSeconds = drainSeconds
+        let format = (logFormat ?? environment["JOURNEYMAN_LOG_FORMAT"] ?? "text").lowercased()
+        guard format == "text" || format == "json" else { throw ValidationError("--log-format must be text or json") }
+
         LoggingSystem.bootstrap { label in
+            if format == "json" {
+                var handler = JSONLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler

@@ -22,4 +22,6 @@ public enum FailureCode: String, Sendable, Codable, CaseIterable {
     case timeout
     /// The task was cancelled by its application.
     case cancelled
+    /// The server cannot serve now (its store is down, or it is shutting down); a retry elsewhere or later may work.
+    case unavailable
 }

@@ -1,5 +1,27 @@
 /// The rules every store applies inside its transactions, written once; each dialect supplies only the SQL.
 public enum StoreRules {
+    /// The queue counts from per-application rows: an application's pending tasks are holding while its running
+    /// tasks reach the running limit in force for it.
+    public static func queueCounts(_ rows: [QueueCountRow], limits: TaskLimits) -> QueueCounts {
+        var counts = QueueCounts()
+        var perApplication: [String: (pending: Int, running: Int, maxRunning: Int?)] = [:]
+        for row in rows {
+            var entry = perApplication[row.applicationID] ?? (0, 0, row.maxRunning)
+            switch row.state {
+            case .pending: entry.pending += row.count
+            case .running: entry.running += row.count
+            default: continue
+            }
+            perApplication[row.applicationID] = entry
+        }
+        for entry in perApplication.values {
+            counts.pending += entry.pending
+            counts.running += entry.running
+            if let limit = runningLimit(own: entry.maxRunning, limits: limits), entry.running >= limit { counts.holding += entry.pending }
+        }
+        return counts
+    }
+
     /// The pending-task limit in force for an application: its own, else the server's (nil: none).
     public static func pendingLimit(own: Int?, limits: TaskLimits) -> Int? {
         own ?? limits.maxPendingPerApplication

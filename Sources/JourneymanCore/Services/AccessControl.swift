@@ -34,13 +34,16 @@ public struct AccessControl: Sendable {
     public let ratePolicy: RatePolicy
     /// Unix seconds now.
     public let now: @Sendable () -> Double
+    /// Told of every refusal by rate limit.
+    public let observer: any TaskObserver
 
     /// Creates access control.
     public init(
-        accounts: any AccountStore, ratePolicy: RatePolicy, limiter: RateLimiter? = nil,
+        accounts: any AccountStore, ratePolicy: RatePolicy, limiter: RateLimiter? = nil, observer: any TaskObserver = NoTaskObserver(),
         now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.accounts = accounts
+        self.observer = observer
         self.ratePolicy = ratePolicy
         self.limiter = limiter ?? RateLimiter(now: now)
         self.now = now
@@ -59,6 +62,7 @@ public struct AccessControl: Sendable {
         if let perSecond = credential.ratePerSecond { policy.perSecond = perSecond }
         if let burst = credential.rateBurst { policy.burst = burst }
         if let wait = limiter.take(credential.id, policy: policy) {
+            observer.requestRateLimited()
             throw ServiceError(
                 .tooManyRequests,
                 "This token's rate limit (\(Self.format(policy.perSecond)) requests a second, \(policy.burst) at once) is exceeded.",

@@ -11,13 +11,16 @@ public struct TaskCompletion: Sendable {
     public let deliverySignal: WorkSignal
     /// Unix seconds now.
     public let now: @Sendable () -> Double
+    /// Told of every task that ends here.
+    public let observer: any TaskObserver
 
     /// Creates the completion path.
     public init(
         queue: any TaskQueue, queries: any TaskQueries, events: TaskEventHub, deliverySignal: WorkSignal,
-        now: @escaping @Sendable () -> Double
+        observer: any TaskObserver = NoTaskObserver(), now: @escaping @Sendable () -> Double
     ) {
         self.queue = queue
+        self.observer = observer
         self.queries = queries
         self.events = events
         self.deliverySignal = deliverySignal
@@ -34,6 +37,7 @@ public struct TaskCompletion: Sendable {
         }
         events.publish(taskID, .finished(finished))
         if finished.callbackURL != nil { deliverySignal.notify() }
+        observer.taskFinished(finished)
         return finished
     }
 

@@ -21,24 +21,28 @@ public struct TaskDomain: Sendable {
     public let deliverySignal: WorkSignal
     /// Unix seconds now.
     public let now: @Sendable () -> Double
+    /// Told what the domain does (metrics).
+    public let observer: any TaskObserver
 
     /// Builds the domain over `store`.
     public init(
         store: any TaskStore, ratePolicy: RatePolicy = RatePolicy(perSecond: 10, burst: 40), limits: TaskLimits = .none,
         moderation: ModerationList = ModerationList(words: []), identifiers: IdentifierFactory = IdentifierFactory(),
         events: TaskEventHub = TaskEventHub(), workSignal: WorkSignal = WorkSignal(), deliverySignal: WorkSignal = WorkSignal(),
-        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        observer: any TaskObserver = NoTaskObserver(), now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
-        self.access = AccessControl(accounts: store, ratePolicy: ratePolicy, now: now)
+        self.access = AccessControl(accounts: store, ratePolicy: ratePolicy, observer: observer, now: now)
         self.submission = TaskSubmission(
-            queue: store, queries: store, workSignal: workSignal, identifiers: identifiers, limits: limits, moderation: moderation, now: now
+            queue: store, queries: store, workSignal: workSignal, identifiers: identifiers, limits: limits, moderation: moderation, observer: observer, now: now
         )
         self.reader = TaskReader(queries: store)
         self.following = TaskFollowing(queries: store, events: events)
-        self.completion = TaskCompletion(queue: store, queries: store, events: events, deliverySignal: deliverySignal, now: now)
+        self.completion = TaskCompletion(
+            queue: store, queries: store, events: events, deliverySignal: deliverySignal, observer: observer, now: now)
         self.events = events
         self.workSignal = workSignal
         self.deliverySignal = deliverySignal
         self.now = now
+        self.observer = observer
     }
 }

@@ -64,14 +64,17 @@ public struct TaskSubmission: Sendable {
     public let moderation: ModerationList
     /// Unix seconds now.
     public let now: @Sendable () -> Double
+    /// Told of every accepted task.
+    public let observer: any TaskObserver
 
     /// Creates the submission rules over a store.
     public init(
         queue: any TaskQueue, queries: any TaskQueries, workSignal: WorkSignal, identifiers: IdentifierFactory = IdentifierFactory(),
-        limits: TaskLimits = .none, moderation: ModerationList = ModerationList(words: []),
+        limits: TaskLimits = .none, moderation: ModerationList = ModerationList(words: []), observer: any TaskObserver = NoTaskObserver(),
         now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.queue = queue
+        self.observer = observer
         self.queries = queries
         self.workSignal = workSignal
         self.identifiers = identifiers
@@ -187,6 +190,7 @@ public struct TaskSubmission: Sendable {
             )
         }
         workSignal.notify()
+        observer.taskSubmitted(task)
         return task
     }
 
