@@ -75,6 +75,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "MidjourneyProxyAPI", dependencies: ["MidjourneyAPI"], swiftSettings: swiftSettings),
+        .target(
+            name: "MidjourneyProxyContract",
+            dependencies: [
+                "MidjourneyProxyAPI", "MidjourneyAPI", "JourneymanCore", "JourneymanHTTP", "JourneymanImaging",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "JourneymanMetrics",
             dependencies: [
@@ -89,6 +98,7 @@ let package = Package(
             dependencies: [
                 "MidjourneyAPI",
                 "MidjourneyContract",
+                "MidjourneyProxyContract",
                 "JourneymanHTTP",
                 "JourneymanMetrics",
                 "JourneymanCore",
@@ -163,6 +173,8 @@ let package = Package(
                 "JourneymanMetrics",
                 "JourneymanClient",
                 "MidjourneyContract",
+                "MidjourneyProxyAPI",
+                "MidjourneyProxyContract",
                 "JourneymanStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

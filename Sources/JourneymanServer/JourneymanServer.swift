@@ -8,6 +8,7 @@ import JourneymanMetrics
 import JourneymanStore
 import Logging
 import MidjourneyContract
+import MidjourneyProxyContract
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
@@ -108,6 +109,11 @@ public func buildApplication(
     MidjourneyRoutes<AppRequestContext>(
         domain: domain, engine: engine, rendering: rendering, blobs: blobs, outbound: outbound, maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: router)
+    let proxyRendering = ProxyRendering(links: links)
+    MidjourneyProxyRoutes<AppRequestContext>(
+        domain: domain, rendering: proxyRendering, blobs: blobs, outbound: outbound, maxBodyBytes: configuration.maxBodyBytes,
+        maxUploadBodyBytes: configuration.maxDescribeBytes
+    ).addRoutes(to: router)
     router.get("/healthz") { _, _ in JSONResponse.raw(Array(#"{"status":"ok"}"#.utf8)) }
     router.get("/readyz") { _, _ in
         try await readiness.check(store)
@@ -133,9 +139,9 @@ public func buildApplication(
     }
     services.append(
         WebhookService(
-            store: store, renderers: [MidjourneyRendering.format: rendering], client: httpClient, signal: domain.deliverySignal,
-            policy: configuration.webhooks, outbound: outbound, instanceID: instanceID, observer: metrics ?? NoTaskObserver(),
-            now: domain.now, logger: logger
+            store: store, renderers: [MidjourneyRendering.format: rendering, ProxyRendering.format: proxyRendering], client: httpClient,
+            signal: domain.deliverySignal, policy: configuration.webhooks, outbound: outbound, instanceID: instanceID,
+            observer: metrics ?? NoTaskObserver(), now: domain.now, logger: logger
         )
     )
     if let metrics, case .port(let port) = configuration.metrics {

@@ -62,6 +62,8 @@ public struct MidjourneyRendering: Sendable, WebhookBodyRenderer {
         switch task.command {
         case .describe:
             body["descriptions"] = .array(result.descriptions.map(JSONValue.string))
+        case .shorten:
+            body["prompts"] = .array(result.descriptions.map(JSONValue.string))
         case .imagine(let command):
             body["image_id"] = .string(task.imageID ?? "")
             body["job_id"] = .string(task.jobID)

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import JourneymanServer
 import MidjourneyAPI
+import MidjourneyProxyContract
 import NIOCore
 import Testing
 
@@ -181,8 +182,87 @@ extension RequestFuzzer {
     }
 }
 
+extension RequestFuzzer {
+    static let proxyPaths = [
+        "/mj/submit/imagine", "/mj/submit/change", "/mj/submit/simple-change", "/mj/submit/action", "/mj/submit/modal",
+        "/mj/submit/blend", "/mj/submit/describe", "/mj/submit/shorten", "/mj/task/list-by-condition", "/mj-turbo/mj/submit/imagine",
+        "/mj-relax/mj/submit/change",
+    ]
+    static let proxyFields = [
+        "prompt", "base64Array", "taskId", "action", "index", "content", "customId", "maskBase64", "dimensions", "base64", "link",
+        "state", "notifyHook", "ids", "botType",
+    ]
+
+    /// One request of the /mj contract: its headers, its paths (GET queries among them), its fields.
+    mutating func proxyRequest(token: String) -> (HTTPRequest.Method, String, HTTPFields, ByteBuffer?) {
+        var headers = HTTPFields()
+        switch random.int(0..<8) {
+        case 0: break
+        case 1: headers[.mjAPISecret] = String(repeating: "x", count: random.int(1..<2000))
+        case 2: headers[.authorization] = "Bearer"
+        case 3: headers[.authorization] = token
+        default: headers[.mjAPISecret] = token
+        }
+        if random.chance(80) { headers[.contentType] = random.pick(["application/json", "text/plain", ""]) }
+        let kind = random.int(0..<100)
+        if kind < 15 {
+            let id = random.pick([
+                "1", "0", "01", "abc", String(repeating: "9", count: 60), "340282366920938463463374607431768211455", "%20", "",
+            ])
+            let path = random.pick(["/mj/task/\(id)/fetch", "/mj/task/\(id)/image-seed", "/mj/task/list", "/mj-fast/mj/task/\(id)/fetch"])
+            return (.get, path, headers, nil)
+        }
+        if kind < 20 { return (.post, "/mj/task/\(random.pick(["1", "x", "123456789012345678901234567890"]))/cancel", headers, nil) }
+        let path = random.pick(Self.proxyPaths)
+        let body: [UInt8]
+        switch random.int(0..<8) {
+        case 0: body = random.bytes(random.int(0..<400))
+        case 1: body = Array(String(repeating: "[", count: random.int(100..<3000)).utf8)
+        case 2: body = Array(value().utf8)
+        case 3:
+            let customID = random.pick([
+                "MJ::JOB::upsample::1::1", "MJ::Inpaint::1::x::SOLO", "MJ::Outpaint::50::1::", "MJ::JOB::pan_left::1::9::SOLO", "MJ::", "",
+            ])
+            body = Array("{\"taskId\":\"\(random.int(0..<1000))\",\"customId\":\"\(customID)\"}".utf8)
+        case 4:
+            let image = random.pick([
+                "data:image/png;base64,iVBORw0KGgo=", "data:,", "!!!", "data:image/png;base64," + String(repeating: "A", count: 400),
+            ])
+            body = Array("{\"base64Array\":[\"\(image)\",\"\(image)\"],\"base64\":\"\(image)\",\"maskBase64\":\"\(image)\"}".utf8)
+        default:
+            let members = (0..<random.int(0..<6)).map { _ in "\"\(random.pick(Self.proxyFields))\":\(value())" }
+            body = Array(("{" + members.joined(separator: ",") + "}").utf8)
+        }
+        return (.post, path, headers, ByteBuffer(bytes: body))
+    }
+}
+
 @Suite("Hostile input")
 struct FuzzTests {
+    @Test func twoThousandMalformedProxyRequestsGetProxyShapedAnswersAndNeverAFiveHundred() async throws {
+        let server = try await TestServer.make(workers: 0, credits: 1_000_000)
+        let outcome = try await server.testLive { api in
+            var fuzzer = RequestFuzzer(random: FuzzRandom(state: 0x0005_EED_13))
+            var serverErrors: [String] = []
+            var notShaped: [String] = []
+            for index in 0..<2_000 {
+                let (method, path, headers, body) = fuzzer.proxyRequest(token: server.token)
+                let reply = try await api.raw(path, method: method, headers: headers, body: body)
+                let described = "#\(index) \(method) \(path) \(body.map { String(buffer: $0).prefix(120) } ?? "")"
+                if reply.status.code >= 500 { serverErrors.append("\(reply.status.code) \(described)") }
+                // Under /mj every refusal is the proxy's `{code, description, ...}`, never the other contract's envelope
+                // (but for a path with an empty segment, which no route, not even the catch-all, matches).
+                let routable = !path.contains("//")
+                if reply.status.code >= 400, routable, reply.object["code"] == nil || reply.object["error"] != nil {
+                    notShaped.append("\(reply.status.code) \(described)")
+                }
+            }
+            return (serverErrors, notShaped)
+        }
+        #expect(outcome.0.isEmpty, "5xx answers: \(outcome.0.prefix(5))")
+        #expect(outcome.1.isEmpty, "refusals not in the proxy's shape: \(outcome.1.prefix(5))")
+    }
+
     @Test func tenThousandMalformedRequestsGetEnvelopedFourHundredsAndChangeNothing() async throws {
         let server = try await TestServer.make(workers: 2, credits: 1_000_000)
         let total = 10_000

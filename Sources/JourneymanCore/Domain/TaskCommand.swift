@@ -6,18 +6,27 @@ public enum TaskCommand: Sendable, Equatable {
     case imagine(ImagineCommand)
     /// Turn an image into four prompts.
     case describe(DescribeCommand)
+    /// Turn a prompt into shorter ones (a task for contracts whose shorten is one, such as midjourney-proxy's).
+    case shorten(ShortenCommand)
 
     /// The kind of task.
     public var kind: TaskKind {
         switch self {
         case .imagine: return .imagine
         case .describe: return .describe
+        case .shorten: return .shorten
         }
     }
 
     /// The imagine command, if this is one.
     public var imagine: ImagineCommand? {
         if case .imagine(let command) = self { return command }
+        return nil
+    }
+
+    /// The shorten command, if this is one.
+    public var shorten: ShortenCommand? {
+        if case .shorten(let command) = self { return command }
         return nil
     }
 
@@ -32,6 +41,7 @@ public enum TaskCommand: Sendable, Equatable {
         switch self {
         case .imagine(let command): return command.action.rawValue
         case .describe: return "describe"
+        case .shorten: return "shorten"
         }
     }
 
@@ -40,6 +50,7 @@ public enum TaskCommand: Sendable, Equatable {
         switch self {
         case .imagine(let command): return command.mode.cost
         case .describe: return TaskKind.describeCost
+        case .shorten: return TaskKind.shortenCost
         }
     }
 }
@@ -79,6 +90,17 @@ public struct ImagineCommand: Sendable, Equatable, Codable {
     }
 }
 
+/// A shorten task's instructions.
+public struct ShortenCommand: Sendable, Equatable, Codable {
+    /// The prompt to shorten.
+    public var prompt: String
+
+    /// Creates a command.
+    public init(prompt: String) {
+        self.prompt = prompt
+    }
+}
+
 /// A describe task's instructions.
 public struct DescribeCommand: Sendable, Equatable, Codable {
     /// The image: an http(s) URL, possibly one of this server's own image URLs.
@@ -92,7 +114,7 @@ public struct DescribeCommand: Sendable, Equatable, Codable {
 
 extension TaskCommand: Codable {
     private enum CodingKeys: String, CodingKey {
-        case kind, imagine, describe
+        case kind, imagine, describe, shorten
     }
 
     /// Decodes `{"kind": ..., "<kind>": {...}}`.
@@ -101,6 +123,7 @@ extension TaskCommand: Codable {
         switch try container.decode(TaskKind.self, forKey: .kind) {
         case .imagine: self = .imagine(try container.decode(ImagineCommand.self, forKey: .imagine))
         case .describe: self = .describe(try container.decode(DescribeCommand.self, forKey: .describe))
+        case .shorten: self = .shorten(try container.decode(ShortenCommand.self, forKey: .shorten))
         }
     }
 
@@ -111,6 +134,7 @@ extension TaskCommand: Codable {
         switch self {
         case .imagine(let command): try container.encode(command, forKey: .imagine)
         case .describe(let command): try container.encode(command, forKey: .describe)
+        case .shorten(let command): try container.encode(command, forKey: .shorten)
         }
     }
 }

@@ -2,7 +2,7 @@
 public struct TaskResult: Sendable, Equatable, Codable {
     /// The images kept in the blob store (imagine tasks that succeeded).
     public var images: [StoredImage]
-    /// Four prompt-style descriptions (describe tasks that succeeded).
+    /// Four prompt-style descriptions (describe tasks that succeeded), or the shorter prompts (shorten tasks).
     public var descriptions: [String]
     /// The seed the engine used.
     public var seed: UInt32?

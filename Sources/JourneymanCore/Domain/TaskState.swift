@@ -33,8 +33,11 @@ public enum TaskMode: String, Sendable, Codable, CaseIterable {
 
 /// Kind of task.
 public enum TaskKind: String, Sendable, Codable, CaseIterable {
-    case imagine, describe
+    case imagine, describe, shorten
 
     /// Credits a describe costs (an imagine costs by its mode).
     public static let describeCost = 1
+
+    /// Credits a shorten costs: nothing, as the public contract's `/midjourney/shorten` answer costs nothing.
+    public static let shortenCost = 0
 }

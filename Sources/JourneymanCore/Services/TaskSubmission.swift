@@ -143,6 +143,21 @@ public struct TaskSubmission: Sendable {
         )
     }
 
+    /// Stores a shorten task as pending, once its prompt parses and passes moderation.
+    public func shorten(
+        prompt: String, identity: Identity, traceID: String, acceptedRequest: String, callback: Callback?
+    ) async throws -> TaskSnapshot {
+        guard !prompt.trimmingCharacters(in: .whitespaces).isEmpty else { throw ServiceError(.badRequest, "field 'prompt' is required") }
+        _ = try PromptParser.parse(prompt)
+        if let word = moderation.firstHit(in: prompt) {
+            throw ServiceError(.forbidden, "The prompt contains '\(word)', which this server does not accept.")
+        }
+        return try await insert(
+            .shorten(ShortenCommand(prompt: prompt)), identity: identity, traceID: traceID, acceptedRequest: acceptedRequest,
+            callback: callback
+        )
+    }
+
     private func insert(
         _ command: TaskCommand, identity: Identity, traceID: String, acceptedRequest: String, callback: Callback?
     ) async throws -> TaskSnapshot {

@@ -186,6 +186,9 @@ public struct TaskWorker: Sendable {
         switch task.command {
         case .imagine(let command): return try await imagine(task, command, progress: progress)
         case .describe(let command): return try await describe(command)
+        case .shorten(let command):
+            guard engine.capabilities.shorten else { throw ServiceError(.notImplemented, "shorten is not provided by the running engine") }
+            return TaskResult(descriptions: try await engine.shorten(command.prompt))
         }
     }
 
