@@ -197,7 +197,7 @@ extension JourneymanServer {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: application.logger
             )
-            .withMaximumGracefulShutdown(seconds: configuration.shutdownGraceSeconds)
+            .withMaximumGracefulShutdown(seconds: configuration.shutdownGraceSeconds + configuration.drainSeconds)
         )
         try await group.run()
     }

@@ -116,7 +116,11 @@ public struct TaskWorker: Sendable {
             outcome = TaskOutcome(state: .failed, result: TaskResult(failure: failure), finishedAt: now())
         }
         do {
-            guard try await completion.finish(task.id, owner: owner, outcome: outcome) != nil else {
+            // The result exists (its images are stored): record it even if a shutdown cancels this task meanwhile,
+            // or the task would stay running until its lease lapsed and be rendered again.
+            let completion = completion
+            let finished = try await Task.detached { try await completion.finish(task.id, owner: owner, outcome: outcome) }.value
+            guard finished != nil else {
                 logger.info("task already finished elsewhere (cancelled or reclaimed); result dropped")
                 return
             }
