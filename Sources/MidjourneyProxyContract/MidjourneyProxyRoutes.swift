@@ -190,7 +190,21 @@ public struct MidjourneyProxyRoutes<Context: IdentifiedRequestContext>: Sendable
         let body = try ProxyActionRequest(try await json(request, limit: maxUploadBodyBytes))
         return try await answer {
             guard let mask = body.maskBase64 else {
-                return SubmitResult(.validationError, "field 'maskBase64' is required: the region to repaint, white on black, as a PNG")
+                // Remix: no region, a new prompt. An upscaled image is varied strongly under it, a grid rerolled.
+                guard let prompt = body.prompt, !prompt.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    return SubmitResult(
+                        .validationError,
+                        "field 'maskBase64' (the region to repaint, white on black, as a PNG) or 'prompt' (a remix) is required")
+                }
+                guard let parent = try await parentTask(body.taskID, identity: identity) else { return Self.relatedTaskNotFound }
+                let followUps = parent.action?.followUps ?? []
+                guard parent.state == .succeeded, let remix = [ImagineAction.variationStrong, .reroll].first(where: followUps.contains)
+                else {
+                    return SubmitResult(.validationError, "task '\(body.taskID.prefix(40))' cannot be remixed")
+                }
+                return try await followUp(
+                    body.taskID, action: remix, prompt: prompt, mask: nil, identity: identity, context: context, common: body.common,
+                    mode: mode)
             }
             return try await followUp(
                 body.taskID, action: .variationRegion, prompt: body.prompt, mask: mask, identity: identity, context: context,

@@ -318,6 +318,32 @@ struct MidjourneyProxyTests {
         }
     }
 
+    @Test func modalWithAPromptAndNoMaskRemixesAnUpscaleOrAGridUnderTheNewPrompt() async throws {
+        let server = try await TestServer.make()
+        try await server.test { api in
+            let mj = ProxyClient(api: api)
+            let grid = try #require(try await mj.finished("/mj/submit/imagine", #"{"prompt":"a grey castle --ar 1:1"}"#).string("id"))
+            let upscale = try #require(try await mj.finished("/mj/submit/simple-change", #"{"content":"\#(grid) U2"}"#).string("id"))
+
+            let remixed = try await mj.finished("/mj/submit/modal", #"{"taskId":"\#(upscale)","prompt":"a golden castle --ar 1:1"}"#)
+            #expect(remixed.string("status") == "SUCCESS")
+            #expect(remixed.string("prompt") == "a golden castle --ar 1:1")
+            let remixedID = try #require(remixed.string("id"))
+            let strong = try #require(try await server.server.store.task(id: try journeymanID(remixedID)))
+            #expect(strong.action == .variationStrong)
+            #expect(strong.command.imagine?.prompt == "a golden castle --ar 1:1")
+            #expect(strong.parentID == (try journeymanID(upscale)))
+
+            let rerolled = try await mj.submit("/mj/submit/modal", #"{"taskId":"\#(grid)","prompt":"a silver castle --ar 1:1"}"#)
+            #expect(try await server.server.store.task(id: try journeymanID(rerolled))?.action == .reroll)
+
+            let nothing = try await mj.post("/mj/submit/modal", #"{"taskId":"\#(grid)","prompt":"  "}"#).object
+            #expect(nothing.int("code") == 4)
+            let unknown = try await mj.post("/mj/submit/modal", #"{"taskId":"123","prompt":"a castle"}"#).object
+            #expect(unknown.int("code") == 3)
+        }
+    }
+
     @Test func describeReadsAnImageFromBase64AndFromALink() async throws {
         let server = try await TestServer.make()
         try await server.test { api in
