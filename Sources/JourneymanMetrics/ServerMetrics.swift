@@ -104,18 +104,21 @@ public final class ServerMetrics: TaskObserver, Sendable {
     // MARK: Scrape
 
     /// The exposition text after reading the queue and the webhook backlog from `store`; when the store does not
-    /// answer, `journeyman_store_up` is 0 and the last values stay.
+    /// answer within five seconds, `journeyman_store_up` is 0 and the last values stay.
     public func scrape(store: any TaskStore, limits: TaskLimits) async -> [UInt8] {
-        do {
-            async let queue = store.queueCounts(limits: limits)
-            async let backlog = store.pendingDeliveryCount()
-            let (counts, pending) = try await (queue, backlog)
+        let read = await firstWithin(.seconds(5), otherwise: nil) { () async -> (QueueCounts, Int)? in
+            guard let counts = try? await store.queueCounts(limits: limits), let pending = try? await store.pendingDeliveryCount() else {
+                return nil
+            }
+            return (counts, pending)
+        }
+        if let (counts, pending) = read {
             tasksGauge["pending"]?.set(to: Double(counts.pending))
             tasksGauge["running"]?.set(to: Double(counts.running))
             tasksGauge["holding"]?.set(to: Double(counts.holding))
             webhookBacklog.set(to: Double(pending))
             storeUp.set(to: 1)
-        } catch {
+        } else {
             storeUp.set(to: 0)
         }
         var buffer: [UInt8] = []

@@ -496,16 +496,7 @@ public final class PostgresTaskStore: TaskStore {
     }
 
     private func withinFiveSeconds<Value: Sendable>(otherwise: Value, _ body: @escaping @Sendable () async -> Value) async -> Value {
-        await withTaskGroup(of: Value.self) { group in
-            group.addTask { await body() }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(5))
-                return otherwise
-            }
-            let first = await group.next() ?? otherwise
-            group.cancelAll()
-            return first
-        }
+        await firstWithin(.seconds(5), otherwise: otherwise, body)
     }
 
     /// Runs `body` while holding the advisory lock `name`, so instances starting at once take turns (for example to
