@@ -84,6 +84,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The web console at /console: its page, script and style are Swift strings inside the module.
+        .target(
+            name: "JourneymanConsole",
+            dependencies: ["JourneymanCore", "JourneymanHTTP", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JourneymanUpstream",
+            dependencies: [
+                "JourneymanCore", "JourneymanImaging", "MidjourneyAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "JourneymanMetrics",
             dependencies: [
@@ -101,10 +117,12 @@ let package = Package(
                 "MidjourneyProxyContract",
                 "JourneymanHTTP",
                 "JourneymanMetrics",
+                "JourneymanConsole",
                 "JourneymanCore",
                 "JourneymanStore",
                 "JourneymanEngine",
                 "JourneymanImaging",
+                "JourneymanUpstream",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -153,6 +171,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The framework's floor for scripts/bench-retrieve: Hummingbird answering fixed bytes.
+        .executableTarget(
+            name: "JourneymanFloorBenchmark",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "JourneymanImagingTests", dependencies: ["JourneymanImaging"], swiftSettings: swiftSettings),
         .testTarget(name: "JourneymanCoreTests", dependencies: ["JourneymanCore", "MidjourneyAPI"], swiftSettings: swiftSettings),
         .testTarget(
@@ -171,11 +195,15 @@ let package = Package(
                 "JourneymanServer",
                 "JourneymanHTTP",
                 "JourneymanMetrics",
+                "JourneymanConsole",
                 "JourneymanClient",
                 "MidjourneyContract",
                 "MidjourneyProxyAPI",
                 "MidjourneyProxyContract",
                 "JourneymanStore",
+                "JourneymanUpstream",
+                "JourneymanEngine",
+                "JourneymanImaging",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 // Loads the SQLite upgrade fixture (a `.dump`) into a data directory.

@@ -32,11 +32,15 @@ public struct Application: Sendable, Equatable {
     public var maxRunning: Int?
     /// Its own limit on pending tasks (nil: the server's).
     public var maxPending: Int?
+    /// Whether its tokens may operate the server from the web console (applications, tokens, deliveries, queue).
+    public var administrator: Bool
 
     /// Creates an application.
     public init(
-        id: String, name: String, credits: Int, webhookSecret: String, createdAt: Double, maxRunning: Int? = nil, maxPending: Int? = nil
+        id: String, name: String, credits: Int, webhookSecret: String, createdAt: Double, maxRunning: Int? = nil, maxPending: Int? = nil,
+        administrator: Bool = false
     ) {
+        self.administrator = administrator
         self.id = id
         self.name = name
         self.credits = credits
@@ -102,8 +106,16 @@ public enum TokenHasher {
 
     /// Hex SHA-256 of a token.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(token.utf8)) {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     private static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()

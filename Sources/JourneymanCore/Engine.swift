@@ -18,6 +18,16 @@ public protocol Engine: Sendable {
 
     /// Up to five shorter prompts that keep the prompt's content words and parameters.
     func shorten(_ prompt: String) async throws -> [String]
+
+    /// Describes as a task: `journal` keeps what must survive a restart (an upstream's task id).
+    func describe(_ image: DescribeInput, journal: EngineJournal) async throws -> [String]
+}
+
+extension Engine {
+    /// Engines that keep no per-task state describe the same way as a task.
+    public func describe(_ image: DescribeInput, journal: EngineJournal) async throws -> [String] {
+        try await describe(image)
+    }
 }
 
 /// The family endpoints and inputs an engine provides.
@@ -52,6 +62,10 @@ public struct ImagineJob: Sendable {
     public var source: ImagineSource?
     /// For `variation_region`: the PNG mask (white = repaint), the source's size.
     public var mask: [UInt8]?
+    /// Where the engine keeps this task's state across restarts (an upstream's task id).
+    public var journal: EngineJournal = .none
+    /// Whether the task has a prompt of its own (else `prompt` is its source's).
+    public var hasOwnPrompt: Bool = true
 
     /// Creates a job.
     public init(

@@ -6,6 +6,7 @@ public actor InMemoryTaskStore: TaskStore {
     private var tasksByID: [String: TaskSnapshot] = [:]
     private var deliveriesByID: [String: WebhookDelivery] = [:]
     private var deliveryLeases: [String: Double] = [:]
+    private var engineStates: [String: String] = [:]
 
     /// An empty store.
     public init() {}
@@ -33,6 +34,12 @@ public actor InMemoryTaskStore: TaskStore {
         guard applicationsByID[applicationID] != nil else { return false }
         applicationsByID[applicationID]?.maxRunning = maxRunning
         applicationsByID[applicationID]?.maxPending = maxPending
+        return true
+    }
+
+    public func setAdministrator(applicationID: String, administrator: Bool) -> Bool {
+        guard applicationsByID[applicationID] != nil else { return false }
+        applicationsByID[applicationID]?.administrator = administrator
         return true
     }
 
@@ -117,6 +124,14 @@ public actor InMemoryTaskStore: TaskStore {
         return true
     }
 
+    public func engineState(taskID id: String) -> String? { engineStates[id] }
+
+    public func recordEngineState(taskID id: String, owner: String, state: String) -> Bool {
+        guard let task = tasksByID[id], task.state == .running, task.leaseOwner == owner else { return false }
+        engineStates[id] = state
+        return true
+    }
+
     public func finishTask(id: String, owner: String?, outcome: TaskOutcome) -> Bool {
         guard var task = tasksByID[id], !task.state.isFinished else { return false }
         if let owner, task.leaseOwner != owner { return false }
@@ -175,6 +190,10 @@ public actor InMemoryTaskStore: TaskStore {
     public func tasks(applicationID: String, offset: Int, limit: Int) -> [TaskSnapshot] {
         let own = tasksByID.values.filter { $0.applicationID == applicationID }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
         return Array(own.dropFirst(offset).prefix(limit))
+    }
+
+    public func taskIDs(applicationID: String, offset: Int, limit: Int) -> [String] {
+        tasks(applicationID: applicationID, offset: offset, limit: limit).map(\.id)
     }
 
     public func task(id: String) -> TaskSnapshot? { tasksByID[id] }

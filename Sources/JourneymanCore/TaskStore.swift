@@ -10,6 +10,8 @@ public protocol AccountStore: Sendable {
     func addCredits(applicationID: String, amount: Int) async throws -> Int?
     /// Sets (or, with nil, clears) an application's own limits; false for an unknown id.
     func setLimits(applicationID: String, maxRunning: Int?, maxPending: Int?) async throws -> Bool
+    /// Marks an application as administrator (its tokens operate the server in the web console) or not; false for an unknown id.
+    func setAdministrator(applicationID: String, administrator: Bool) async throws -> Bool
     /// Per application: tasks by state and credits spent on succeeded tasks.
     func usage() async throws -> [ApplicationUsage]
 
@@ -101,6 +103,8 @@ public protocol TaskQueries: Sendable {
     func tasks(traceIDs: [String], applicationID: String) async throws -> [TaskSnapshot]
     /// The application's tasks, newest first.
     func tasks(applicationID: String, offset: Int, limit: Int) async throws -> [TaskSnapshot]
+    /// The ids of the application's tasks, newest first, in the order of `tasks(applicationID:offset:limit:)`.
+    func taskIDs(applicationID: String, offset: Int, limit: Int) async throws -> [String]
     /// Any task by id, whatever its application (for workers and image serving).
     func task(id: String) async throws -> TaskSnapshot?
 }
@@ -122,7 +126,7 @@ public protocol DeliveryOutbox: Sendable {
 }
 
 /// Everything a server keeps durably: the four roles in one store (SQLite, PostgreSQL, or memory for tests).
-public protocol TaskStore: AccountStore, TaskQueue, TaskQueries, DeliveryOutbox {
+public protocol TaskStore: AccountStore, TaskQueue, TaskQueries, DeliveryOutbox, EngineStateStore {
     /// Whether the store answers a trivial query now (`/readyz`).
     func isReachable() async -> Bool
     /// Whether the store can serve: it answers, and its schema has every migration of this release (`/readyz`).

@@ -28,6 +28,22 @@ public struct AuthenticationMiddleware<Context: IdentifiedRequestContext>: Route
 
     /// `Authorization: Bearer <token>`, or the header's bare value.
     public static func bearerToken(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        // The usual ASCII header without Foundation (this runs on every request); anything else the long way.
+        if header.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes = Substring(header).utf8[...]
+            func trim(_ bytes: inout Substring.UTF8View.SubSequence) {
+                while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+                while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
+            }
+            trim(&bytes)
+            guard !bytes.isEmpty else { return nil }
+            if bytes.count >= 7, bytes.prefix(7).elementsEqual("bearer ".utf8, by: { $0 | 0x20 == $1 }) {
+                bytes = bytes.dropFirst(7)
+                trim(&bytes)
+            }
+            return String(Substring(bytes))
+        }
         guard var value = request.headers[.authorization]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         if value.lowercased().hasPrefix("bearer ") { value = String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
         return value

@@ -5,6 +5,11 @@ import NIOCore
 /// JSON responses from bytes a contract has rendered.
 public enum JSONResponse {
     /// Sends JSON bytes as they are.
+    public static func raw(_ buffer: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
+    }
+
+    /// Sends JSON bytes as they are.
     public static func raw(_ data: some Collection<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
         var buffer = ByteBuffer()
         buffer.writeBytes(data)

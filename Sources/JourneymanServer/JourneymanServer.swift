@@ -1,11 +1,13 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import JourneymanConsole
 import JourneymanCore
 import JourneymanEngine
 import JourneymanHTTP
 import JourneymanMetrics
 import JourneymanStore
+import JourneymanUpstream
 import Logging
 import MidjourneyContract
 import MidjourneyProxyContract
@@ -28,6 +30,8 @@ public struct JourneymanServer: Sendable {
     public let metrics: ServerMetrics?
     /// Whether it still takes traffic (`/readyz`).
     public let readiness: ServerReadiness
+    /// What renders and describes: the engine given, or the upstream engine the configuration names.
+    public let engine: any Engine
 }
 
 /// What `/readyz` knows beside the store: whether the server is shutting down.
@@ -58,7 +62,7 @@ public final class ServerReadiness: Sendable {
 /// the domain, the engine, the contracts' routes and the services.
 public func buildApplication(
     configuration: ServerConfiguration,
-    engine: any Engine = LocalEngine(),
+    engine givenEngine: any Engine = LocalEngine(),
     fetcher: (any ImageFetcher)? = nil,
     logger: Logger = Logger(label: "journeyman")
 ) async throws -> JourneymanServer {
@@ -90,6 +94,21 @@ public func buildApplication(
     // server: a server that is built but never run (a test, a failed start) would otherwise leak it unclosed.
     let httpClient = OutboundGuard.client
     let outbound = OutboundGuard(allowPrivateNetwork: configuration.allowPrivateNetwork)
+    // With an upstream, its own client (owned by this server: shut down by the service group after the workers stop)
+    // carries the API calls; its images come through the guarded client, redirects checked hop by hop.
+    var upstreamServices: [any Service] = []
+    let engine: any Engine
+    if let settings = configuration.upstream {
+        let upstreamClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: HTTPClient.Configuration())
+        let upstream = UpstreamEngine(
+            settings: settings, client: upstreamClient,
+            fetcher: HTTPImageFetcher(client: httpClient, timeout: .seconds(Int64(max(settings.requestTimeoutSeconds, 60))), outbound: outbound),
+            logger: logger)
+        upstreamServices = [HTTPClientService(client: upstreamClient), upstream.service]
+        engine = upstream
+    } else {
+        engine = givenEngine
+    }
     let worker = TaskWorker(
         queue: store, queries: store, blobs: blobs, completion: domain.completion, events: domain.events, engine: engine,
         fetcher: fetcher ?? HTTPImageFetcher(client: httpClient, outbound: outbound), links: links, limits: configuration.taskLimits,
@@ -105,7 +124,8 @@ public func buildApplication(
     router.middlewares.add(
         EnvelopeMiddleware<AppRequestContext>(
             knownPaths: Set(MidjourneyRoutes<AppRequestContext>.paths),
-            getPaths: metricsOnPublicPort ? ["/healthz", "/readyz", "/metrics"] : ["/healthz", "/readyz"]))
+            getPaths: Set<String>(metricsOnPublicPort ? ["/healthz", "/readyz", "/metrics"] : ["/healthz", "/readyz"])
+                .union(ConsoleRoutes<AppRequestContext>.getPaths)))
     MidjourneyRoutes<AppRequestContext>(
         domain: domain, engine: engine, rendering: rendering, blobs: blobs, outbound: outbound, maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: router)
@@ -113,6 +133,9 @@ public func buildApplication(
     MidjourneyProxyRoutes<AppRequestContext>(
         domain: domain, rendering: proxyRendering, blobs: blobs, outbound: outbound, maxBodyBytes: configuration.maxBodyBytes,
         maxUploadBodyBytes: configuration.maxDescribeBytes
+    ).addRoutes(to: router)
+    ConsoleRoutes<AppRequestContext>(
+        access: domain.access, store: store, limits: configuration.taskLimits, engineName: String(describing: type(of: engine))
     ).addRoutes(to: router)
     router.get("/healthz") { _, _ in JSONResponse.raw(Array(#"{"status":"ok"}"#.utf8)) }
     router.get("/readyz") { _, _ in
@@ -133,6 +156,8 @@ public func buildApplication(
             )
         )
     }
+    // The upstream's client and poller start before the workers and stop after them.
+    services.append(contentsOf: upstreamServices)
     if configuration.workers > 0 {
         services.append(
             WorkerService(worker: worker, signal: domain.workSignal, count: configuration.workers, instanceID: instanceID, logger: logger))
@@ -163,7 +188,18 @@ public func buildApplication(
         logger: logger
     )
     return JourneymanServer(
-        configuration: configuration, store: store, domain: domain, application: application, metrics: metrics, readiness: readiness)
+        configuration: configuration, store: store, domain: domain, application: application, metrics: metrics, readiness: readiness,
+        engine: engine)
+}
+
+/// Owns an HTTP client for the life of the service group: shuts it down when a graceful shutdown reaches it.
+struct HTTPClientService: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
 }
 
 extension JourneymanServer {

@@ -1,5 +1,6 @@
 import Foundation
 import JourneymanCore
+import JourneymanUpstream
 import Logging
 
 /// Where the Prometheus metrics are served.
@@ -58,6 +59,9 @@ public struct ServerConfiguration: Sendable {
     /// Seconds `/readyz` answers 503 after SIGTERM before the server stops taking requests, so a load balancer
     /// stops sending new ones first.
     public var drainSeconds: Double = 0
+    /// The provider tasks are sent to (`serve --engine upstream`); nil renders with the engine given to
+    /// `buildApplication` (the local one by default).
+    public var upstream: UpstreamSettings? = nil
 
     /// The defaults of `journeyman serve`.
     public init(

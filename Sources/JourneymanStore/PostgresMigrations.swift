@@ -121,6 +121,16 @@ enum PostgresMigrations {
             ],
             backfill: translateLegacyTasks
         ),
+        Migration(
+            version: 4,
+            name: "engine state (an upstream's task id) kept with the task",
+            statements: ["ALTER TABLE tasks ADD COLUMN engine_state TEXT"]
+        ),
+        Migration(
+            version: 5,
+            name: "administrator applications",
+            statements: ["ALTER TABLE applications ADD COLUMN administrator BOOLEAN NOT NULL DEFAULT FALSE"]
+        ),
     ]
 
     /// Tasks of earlier releases kept the wire's request and finished body: translated once, in the migration.

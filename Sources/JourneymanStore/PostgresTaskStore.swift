@@ -66,9 +66,9 @@ public final class PostgresTaskStore: TaskStore {
     public func createApplication(_ application: Application) async throws {
         try await execute(
             """
-            INSERT INTO applications (id, name, credits, webhook_secret, created_at, max_running, max_pending)
+            INSERT INTO applications (id, name, credits, webhook_secret, created_at, max_running, max_pending, administrator)
             VALUES (\(application.id), \(application.name), \(application.credits), \(application.webhookSecret),
-                \(application.createdAt), \(application.maxRunning), \(application.maxPending))
+                \(application.createdAt), \(application.maxRunning), \(application.maxPending), \(application.administrator))
             """
         )
     }
@@ -94,6 +94,10 @@ public final class PostgresTaskStore: TaskStore {
             WHERE id = \(applicationID) RETURNING id
             """
         ).isEmpty
+    }
+
+    public func setAdministrator(applicationID: String, administrator: Bool) async throws -> Bool {
+        try await !rows("UPDATE applications SET administrator = \(administrator) WHERE id = \(applicationID) RETURNING id").isEmpty
     }
 
     public func usage() async throws -> [ApplicationUsage] {
@@ -240,6 +244,12 @@ public final class PostgresTaskStore: TaskStore {
         ).map(Self.task)
     }
 
+    public func taskIDs(applicationID: String, offset: Int, limit: Int) async throws -> [String] {
+        try await rows(
+            "SELECT id FROM tasks WHERE application_id = \(applicationID) ORDER BY created_at DESC, id DESC LIMIT \(limit) OFFSET \(offset)"
+        ).map { try $0.decode(String.self) }
+    }
+
     public func claimTask(owner: String, now: Double, leaseSeconds: Double, limits: TaskLimits) async throws -> TaskSnapshot? {
         try await transaction { connection in
             // Applications found at their running limit once the race is settled; the next candidate skips them.
@@ -323,6 +333,16 @@ public final class PostgresTaskStore: TaskStore {
             }
             return true
         }
+    }
+
+    public func engineState(taskID id: String) async throws -> String? {
+        try await rows("SELECT engine_state FROM tasks WHERE id = \(id)").first?.decode(String?.self) ?? nil
+    }
+
+    public func recordEngineState(taskID id: String, owner: String, state: String) async throws -> Bool {
+        let updated = try await rows(
+            "UPDATE tasks SET engine_state = \(state) WHERE id = \(id) AND state = 'running' AND lease_owner = \(owner) RETURNING id")
+        return !updated.isEmpty
     }
 
     public func finishTask(id: String, owner: String?, outcome: TaskOutcome) async throws -> Bool {
@@ -576,7 +596,7 @@ public final class PostgresTaskStore: TaskStore {
             id: try cells["id"].decode(String.self), name: try cells["name"].decode(String.self),
             credits: try cells["credits"].decode(Int.self), webhookSecret: try cells["webhook_secret"].decode(String.self),
             createdAt: try cells["created_at"].decode(Double.self), maxRunning: try cells["max_running"].decode(Int?.self),
-            maxPending: try cells["max_pending"].decode(Int?.self)
+            maxPending: try cells["max_pending"].decode(Int?.self), administrator: try cells["administrator"].decode(Bool.self)
         )
     }
 
@@ -598,13 +618,13 @@ public final class PostgresTaskStore: TaskStore {
             id: try cells["id"].decode(String.self), objectID: try cells["object_id"].decode(String.self),
             applicationID: try cells["application_id"].decode(String.self),
             credentialID: try cells["credential_id"].decode(String.self), traceID: try cells["trace_id"].decode(String.self),
-            command: try DomainCoding.decode(TaskCommand.self, from: try cells["command"].decode(String.self)),
+            command: try DomainCoding.command(from: try cells["command"].decode(String.self)),
             acceptedRequest: try cells["request"].decode(String.self),
             state: TaskState(rawValue: try cells["state"].decode(String.self)) ?? .pending,
             progress: try cells["progress"].decode(Int.self), imageID: try cells["image_id"].decode(String?.self),
             jobID: try cells["job_id"].decode(String.self), createdAt: try cells["created_at"].decode(Double.self),
             startedAt: try cells["started_at"].decode(Double?.self), finishedAt: try cells["finished_at"].decode(Double?.self),
-            result: try cells["result"].decode(String?.self).map { try DomainCoding.decode(TaskResult.self, from: $0) },
+            result: try cells["result"].decode(String?.self).map { try DomainCoding.result(from: $0) },
             cost: try cells["cost"].decode(Int.self), leaseOwner: try cells["lease_owner"].decode(String?.self),
             leaseExpiresAt: try cells["lease_expires_at"].decode(Double?.self),
             callbackURL: try cells["callback_url"].decode(String?.self),

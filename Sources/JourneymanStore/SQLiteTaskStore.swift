@@ -160,6 +160,12 @@ public final class SQLiteTaskStore: TaskStore {
                 )
             }
         }
+        migrator.registerMigration("v5: engine state (an upstream's task id) kept with the task") { db in
+            try db.execute(sql: "ALTER TABLE tasks ADD COLUMN engine_state TEXT")
+        }
+        migrator.registerMigration("v6: administrator applications") { db in
+            try db.execute(sql: "ALTER TABLE applications ADD COLUMN administrator INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 
@@ -169,12 +175,12 @@ public final class SQLiteTaskStore: TaskStore {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO applications (id, name, credits, webhook_secret, created_at, max_running, max_pending)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO applications (id, name, credits, webhook_secret, created_at, max_running, max_pending, administrator)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     application.id, application.name, application.credits, application.webhookSecret, application.createdAt,
-                    application.maxRunning, application.maxPending,
+                    application.maxRunning, application.maxPending, application.administrator,
                 ]
             )
         }
@@ -208,6 +214,13 @@ public final class SQLiteTaskStore: TaskStore {
                 sql: "UPDATE applications SET max_running = ?, max_pending = ? WHERE id = ?",
                 arguments: [maxRunning, maxPending, applicationID]
             )
+            return db.changesCount > 0
+        }
+    }
+
+    public func setAdministrator(applicationID: String, administrator: Bool) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE applications SET administrator = ? WHERE id = ?", arguments: [administrator, applicationID])
             return db.changesCount > 0
         }
     }
@@ -380,6 +393,14 @@ public final class SQLiteTaskStore: TaskStore {
         )
     }
 
+    public func taskIDs(applicationID: String, offset: Int, limit: Int) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT id FROM tasks WHERE application_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                arguments: [applicationID, limit, offset])
+        }
+    }
+
     public func claimTask(owner: String, now: Double, leaseSeconds: Double, limits: TaskLimits) async throws -> TaskSnapshot? {
         try await pool.write { db in
             guard
@@ -421,6 +442,22 @@ public final class SQLiteTaskStore: TaskStore {
                 try Self.enqueue(delivery, db: db)
             }
             return true
+        }
+    }
+
+    public func engineState(taskID id: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT engine_state FROM tasks WHERE id = ?", arguments: [id])
+        }
+    }
+
+    public func recordEngineState(taskID id: String, owner: String, state: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE tasks SET engine_state = ? WHERE id = ? AND state = 'running' AND lease_owner = ?",
+                arguments: [state, id, owner]
+            )
+            return db.changesCount > 0
         }
     }
 
@@ -606,7 +643,8 @@ public final class SQLiteTaskStore: TaskStore {
     private static func application(_ row: Row) -> Application {
         Application(
             id: row["id"], name: row["name"], credits: row["credits"], webhookSecret: row["webhook_secret"],
-            createdAt: row["created_at"], maxRunning: row["max_running"], maxPending: row["max_pending"]
+            createdAt: row["created_at"], maxRunning: row["max_running"], maxPending: row["max_pending"],
+            administrator: row["administrator"]
         )
     }
 
@@ -623,10 +661,10 @@ public final class SQLiteTaskStore: TaskStore {
         TaskSnapshot(
             id: row["id"], objectID: row["object_id"], applicationID: row["application_id"],
             credentialID: row["credential_id"], traceID: row["trace_id"],
-            command: try DomainCoding.decode(TaskCommand.self, from: row["command"]), acceptedRequest: row["request"],
+            command: try DomainCoding.command(from: row["command"]), acceptedRequest: row["request"],
             state: TaskState(rawValue: row["state"]) ?? .pending, progress: row["progress"], imageID: row["image_id"],
             jobID: row["job_id"], createdAt: row["created_at"], startedAt: row["started_at"], finishedAt: row["finished_at"],
-            result: try (row["result"] as String?).map { try DomainCoding.decode(TaskResult.self, from: $0) }, cost: row["cost"],
+            result: try (row["result"] as String?).map { try DomainCoding.result(from: $0) }, cost: row["cost"],
             leaseOwner: row["lease_owner"], leaseExpiresAt: row["lease_expires_at"], callbackURL: row["callback_url"],
             progressWebhooks: row["progress_webhooks"], callbackFormat: row["callback_format"]
         )

@@ -22,6 +22,8 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
     public let outbound: any OutboundPolicy
     /// Largest request body.
     public let maxBodyBytes: Int
+    /// Finished tasks' record bytes, answered without reading the store again.
+    public let records: FinishedRecords
 
     /// Paths the POST endpoints answer (a wrong method on them is a 405).
     public static var paths: [String] {
@@ -34,8 +36,9 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
     /// Creates the routes.
     public init(
         domain: TaskDomain, engine: any Engine, rendering: MidjourneyRendering, blobs: any BlobStore, outbound: any OutboundPolicy,
-        maxBodyBytes: Int
+        maxBodyBytes: Int, records: FinishedRecords = FinishedRecords()
     ) {
+        self.records = records
         self.domain = domain
         self.engine = engine
         self.rendering = rendering
@@ -108,24 +111,59 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
         let applicationID = identity.applicationID
         switch query {
         case .retrieve(let id, let traceID):
+            if let id, let cached = records.record(id: id, applicationID: applicationID) { return JSONResponse.raw(cached) }
             guard let task = try await domain.reader.retrieve(id: id, traceID: traceID, applicationID: applicationID) else {
                 return JSONResponse.raw(Array("{}".utf8))
             }
-            return JSONResponse.raw(rendering.record(task))
-        case .retrieveBatch(let ids, let traceIDs):
-            return batch(try await domain.reader.retrieveBatch(ids: ids, traceIDs: traceIDs, applicationID: applicationID))
+            return JSONResponse.raw(record(task))
+        case .retrieveBatch(let ids?, _):
+            return batch(try await records(ids: ids, applicationID: applicationID))
+        case .retrieveBatch(nil, let traceIDs):
+            return batch(try await domain.reader.retrieveBatch(ids: nil, traceIDs: traceIDs, applicationID: applicationID).map(record))
         case .list(let offset, let limit):
-            return batch(try await domain.reader.list(applicationID: applicationID, offset: offset, limit: limit))
+            // The page's ids in one light query; finished records from memory, the rest in one more.
+            let ids = try await domain.reader.listIDs(applicationID: applicationID, offset: offset, limit: limit)
+            return batch(try await records(ids: ids, applicationID: applicationID))
         case .cancel(let id):
             let task = try await domain.completion.cancel(id, applicationID: applicationID)
             context.logger.info("task cancelled", metadata: ["task_id": "\(id)"])
-            return JSONResponse.raw(rendering.record(task))
+            return JSONResponse.raw(record(task))
         }
     }
 
-    private func batch(_ tasks: [TaskSnapshot]) -> Response {
-        let items = JSONValue.serializedArray(tasks.map(rendering.record))
-        return JSONResponse.raw(JSONValue.serializedObject([("items", .raw(items)), ("count", .value(.int(Int64(tasks.count))))]))
+    /// A task's record bytes, kept for later retrieves once it has finished.
+    private func record(_ task: TaskSnapshot) -> ByteBuffer {
+        records.record(of: task, render: rendering.record)
+    }
+
+    /// The records of the application's tasks among `ids`, in the order asked, unknown ones left out: finished ones
+    /// from memory, the others in one store query.
+    private func records(ids: [String], applicationID: String) async throws -> [ByteBuffer] {
+        var found: [String: ByteBuffer] = [:]
+        var missing: [String] = []
+        var asked: Set<String> = []
+        for id in ids where asked.insert(id).inserted {
+            if let cached = records.record(id: id, applicationID: applicationID) { found[id] = cached } else { missing.append(id) }
+        }
+        if !missing.isEmpty {
+            for task in try await domain.reader.retrieveBatch(ids: missing, traceIDs: nil, applicationID: applicationID) {
+                found[task.id] = record(task)
+            }
+        }
+        return ids.compactMap { found[$0] }
+    }
+
+    /// `{"items":[...],"count":n}` of records already rendered.
+    private func batch(_ items: [ByteBuffer]) -> Response {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(items.reduce(32) { $0 + $1.readableBytes + 1 })
+        buffer.writeString(#"{"items":["#)
+        for (index, item) in items.enumerated() {
+            if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+            buffer.writeImmutableBuffer(item)
+        }
+        buffer.writeString(#"],"count":\#(items.count)}"#)
+        return JSONResponse.raw(buffer)
     }
 
     private func seed(_ request: Request, _ context: Context) async throws -> Response {

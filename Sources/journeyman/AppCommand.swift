@@ -7,7 +7,7 @@ struct AppCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "app",
         abstract: "List applications with their usage, show one, and change credits and limits.",
-        subcommands: [List.self, Show.self, Credits.self, Limits.self, RateLimit.self]
+        subcommands: [List.self, Show.self, Credits.self, Limits.self, RateLimit.self, Admin.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -60,6 +60,7 @@ struct AppCommand: AsyncParsableCommand {
             print(
                 "limits:         running \(found.maxRunning.map(String.init) ?? "server default"), waiting \(found.maxPending.map(String.init) ?? "server default")"
             )
+            print("administrator:  \(found.administrator ? "yes (operates the server in the web console)" : "no")")
             print("webhook secret: \(found.webhookSecret)")
             for credential in try await store.credentials() where credential.applicationID == found.id {
                 let rate = credential.ratePerSecond.map { "\($0)/s burst \(credential.rateBurst ?? 0)" } ?? "server default"
@@ -143,6 +144,33 @@ struct AppCommand: AsyncParsableCommand {
                 throw ValidationError("there is no credential \(credential)")
             }
             print("rate limit: \(perSecond.map { "\($0)/s" } ?? "server default"), burst \(burst.map(String.init) ?? "server default")")
+        }
+    }
+
+    struct Admin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark an application as administrator: its tokens operate the server in the web console.",
+            discussion: """
+                An administrator's tokens see every application, token, webhook delivery and the queue at /console, and may
+                create and revoke tokens there. Examples:
+                  journeyman app admin 9dec7b2a-1cad-41ff-8536-d4ddaf2525d4
+                  journeyman app admin 9dec7b2a-1cad-41ff-8536-d4ddaf2525d4 --off
+                """
+        )
+
+        @Argument(help: "The application id (see `journeyman app list`).")
+        var application: String
+
+        @Flag(help: "Take the administrator mark away instead.")
+        var off = false
+
+        @OptionGroup var store: TokenCommand.StoreOptions
+
+        func run() async throws {
+            guard try await store.openStore().setAdministrator(applicationID: application, administrator: !off) else {
+                throw ValidationError("there is no application \(application)")
+            }
+            print("administrator: \(off ? "no" : "yes")")
         }
     }
 }

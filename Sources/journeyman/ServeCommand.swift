@@ -4,6 +4,7 @@ import JourneymanCore
 import JourneymanEngine
 import JourneymanServer
 import JourneymanStore
+import JourneymanUpstream
 import Logging
 
 /// `journeyman serve`.
@@ -21,6 +22,13 @@ struct ServeCommand: AsyncParsableCommand {
               journeyman serve
               journeyman serve --host 0.0.0.0 --port 8080 --public-url https://images.example.com
               journeyman serve --database-url postgres://journeyman@db:5432/journeyman --metrics-port 9090 --log-format json
+              JOURNEYMAN_UPSTREAM_TOKEN=$PROVIDER_TOKEN journeyman serve --engine upstream --upstream-url https://api.example
+              journeyman serve --engine upstream --upstream-url http://10.0.0.5:8080 --upstream-token $TOKEN --upstream-poll-interval 1
+
+            With --engine upstream, every task is sent to that provider (the public service's contract, which another \
+            Journeyman also serves) and followed by batch polling; its images are downloaded here, so links, thumbnails, \
+            credits, limits and webhooks are this server's own. Give the token by JOURNEYMAN_UPSTREAM_TOKEN rather than \
+            on the command line, where other users of the machine can see it.
             """
     )
 
@@ -115,8 +123,25 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var blobDir: String?
 
-    @Option(help: "What renders and describes: 'local' (procedural, on this machine). Also JOURNEYMAN_ENGINE.")
+    @Option(
+        help:
+            "What renders and describes: 'local' (procedural, on this machine) or 'upstream' (a provider, see --upstream-url). Also JOURNEYMAN_ENGINE."
+    )
     var engine: String?
+
+    @Option(help: "With --engine upstream: the provider's base URL, e.g. https://api.example. (env: JOURNEYMAN_UPSTREAM_URL)")
+    var upstreamURL: String?
+
+    @Option(help: "With --engine upstream: the provider's token; never logged. Prefer the variable. (env: JOURNEYMAN_UPSTREAM_TOKEN)")
+    var upstreamToken: String?
+
+    @Option(
+        help: "With --engine upstream: the provider's contract, 'midjourney-api' (the public service). (env: JOURNEYMAN_UPSTREAM_KIND, default: midjourney-api)"
+    )
+    var upstreamKind: String?
+
+    @Option(help: "With --engine upstream: seconds between two batch polls of the tasks in flight upstream.")
+    var upstreamPollInterval: Double = 3
 
     @Option(help: "Serve GET /metrics (Prometheus) on this port of --host instead of the API's port. (env: JOURNEYMAN_METRICS_PORT)")
     var metricsPort: Int?
@@ -137,7 +162,10 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.port = try port ?? Self.integer(environment, "JOURNEYMAN_PORT") ?? configuration.port
         configuration.dataDirectory = data ?? environment["JOURNEYMAN_DATA"] ?? configuration.dataDirectory
         configuration.publicURL = publicURL ?? environment["JOURNEYMAN_PUBLIC_URL"]
-        configuration.workers = try workers ?? Self.integer(environment, "JOURNEYMAN_WORKERS") ?? configuration.workers
+        configuration.upstream = try upstreamSettings(environment)
+        // Upstream tasks mostly wait on the provider: many run at once without using this machine's cores.
+        let defaultWorkers = configuration.upstream == nil ? configuration.workers : max(configuration.workers, 32)
+        configuration.workers = try workers ?? Self.integer(environment, "JOURNEYMAN_WORKERS") ?? defaultWorkers
         configuration.freeCredits = try freeCredits ?? Self.integer(environment, "JOURNEYMAN_FREE_CREDITS") ?? configuration.freeCredits
         configuration.maxBodyBytes =
             try maxBodyBytes ?? Self.integer(environment, "JOURNEYMAN_MAX_BODY_BYTES") ?? configuration.maxBodyBytes
@@ -239,17 +267,43 @@ struct ServeCommand: AsyncParsableCommand {
                 "address": "\(configuration.host):\(configuration.port)", "data": "\(configuration.dataDirectory)",
                 "public_url": "\(configuration.effectivePublicURL)", "workers": "\(configuration.workers)",
                 "store": "\(configuration.databaseURL == nil ? "sqlite" : "postgresql")",
+                "engine": "\(configuration.upstream.map { "upstream \($0)" } ?? "local")",
             ]
         )
         try await server.run()
     }
 
-    /// The engine `--engine` names (`local`, the default).
+    /// The engine `--engine` names (`local`, the default); `upstream` is built by the server from its settings.
     private func makeEngine() throws -> any Engine {
-        switch engine ?? ProcessInfo.processInfo.environment["JOURNEYMAN_ENGINE"] ?? "local" {
-        case "local": return LocalEngine()
-        case let other: throw ValidationError("--engine must be 'local' (the procedural engine on this machine), not '\(other)'")
+        switch engineName {
+        case "local", "upstream": return LocalEngine()
+        case let other:
+            throw ValidationError("--engine must be 'local' (the procedural engine on this machine) or 'upstream', not '\(other)'")
         }
+    }
+
+    private var engineName: String { engine ?? ProcessInfo.processInfo.environment["JOURNEYMAN_ENGINE"] ?? "local" }
+
+    /// The upstream `--engine upstream` sends tasks to, from the options and their variables; nil for other engines.
+    private func upstreamSettings(_ environment: [String: String]) throws -> UpstreamSettings? {
+        let url = (upstreamURL ?? environment["JOURNEYMAN_UPSTREAM_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+        let token = (upstreamToken ?? environment["JOURNEYMAN_UPSTREAM_TOKEN"]).flatMap { $0.isEmpty ? nil : $0 }
+        let kindName = upstreamKind ?? environment["JOURNEYMAN_UPSTREAM_KIND"] ?? UpstreamSettings.Kind.midjourneyAPI.rawValue
+        guard engineName == "upstream" else {
+            if url != nil && upstreamURL != nil { throw ValidationError("--upstream-url needs --engine upstream") }
+            return nil
+        }
+        guard let url, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil
+        else {
+            throw ValidationError("--engine upstream needs --upstream-url (or JOURNEYMAN_UPSTREAM_URL): an http or https URL")
+        }
+        guard let token else { throw ValidationError("--engine upstream needs --upstream-token (or JOURNEYMAN_UPSTREAM_TOKEN)") }
+        guard let kind = UpstreamSettings.Kind(rawValue: kindName), kind == .midjourneyAPI else {
+            throw ValidationError("--upstream-kind must be 'midjourney-api', not '\(kindName)'")
+        }
+        guard upstreamPollInterval >= 0.05 else { throw ValidationError("--upstream-poll-interval must be at least 0.05 seconds") }
+        return UpstreamSettings(
+            kind: kind, url: url, token: token, pollInterval: .milliseconds(Int64(upstreamPollInterval * 1000)))
     }
 
     private static func integer(_ environment: [String: String], _ name: String) throws -> Int? {

@@ -7,7 +7,7 @@ import Testing
 
 import struct JourneymanCore.RatePolicy
 
-@Suite("The Swift client against a live server")
+@Suite("The Swift client against a live server", .timeLimit(.minutes(10)))
 struct ClientTests {
     @Test func aGridIsUpscaledVariedZoomedPannedAndRerolledThroughMethodsOnItsResults() async throws {
         // The region mask below is a whole 1024×680 PNG in base64: more than the default 1 MiB body.

@@ -75,7 +75,7 @@ extension LiveServer {
     }
 }
 
-@Suite("The journeyman client commands", .serialized)
+@Suite("The journeyman client commands", .serialized, .timeLimit(.minutes(10)))
 struct CommandTests {
     @Test func imagineWaitsAndSavesAPNGOfTheStatedSizeAndEveryActionHasItsCommand() async throws {
         try await LiveServer.with { live in

@@ -3,7 +3,7 @@ import JourneymanClient
 import MidjourneyAPI
 import Testing
 
-@Suite("Webhook verification")
+@Suite("Webhook verification", .timeLimit(.minutes(10)))
 struct WebhookVerifierTests {
     @Test func theStandardWebhooksExampleIsAcceptedWithinToleranceOnly() throws {
         let verifier = WebhookVerifier(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")

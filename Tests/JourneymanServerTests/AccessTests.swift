@@ -10,7 +10,7 @@ import MidjourneyAPI
 import NIOCore
 import Testing
 
-@Suite("Access, credits and limits")
+@Suite("Access, credits and limits", .timeLimit(.minutes(10)))
 struct AccessTests {
     @Test func anotherApplicationCannotReachATaskOnAnyPath() async throws {
         let server = try await TestServer.make()

@@ -44,7 +44,7 @@ func runJourneyman(_ arguments: [String]) throws -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
-@Suite("The journeyman command")
+@Suite("The journeyman command", .timeLimit(.minutes(10)))
 struct CommandLineTests {
     @Test func aTokenCreatedByTheCommandWorksAgainstARunningServer() async throws {
         let server = try await TestServer.make(workers: 0)

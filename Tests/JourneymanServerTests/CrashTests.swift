@@ -71,7 +71,7 @@ func postJSON(port: Int, path: String, token: String, body: String) async throws
     try await livePost(port: port, path: path, token: token, body: body, timeout: 30).object
 }
 
-@Suite("Crash safety", .serialized)
+@Suite("Crash safety", .serialized, .timeLimit(.minutes(10)))
 struct CrashTests {
     @Test func killingTheServerMidRunLosesNoTaskAndNoCallback() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-crash-\(UUID().uuidString)").path

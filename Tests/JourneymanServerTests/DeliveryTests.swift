@@ -54,7 +54,7 @@ final class WebhookReceiver: Sendable {
     }
 }
 
-@Suite("Webhooks, streams and events")
+@Suite("Webhooks, streams and events", .timeLimit(.minutes(10)))
 struct DeliveryTests {
     static let fastRetries = WebhookPolicy(maxAttempts: 8, baseDelay: 0.05, maxDelay: 0.5, timeout: 5)
 

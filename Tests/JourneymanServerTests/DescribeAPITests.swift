@@ -7,7 +7,7 @@ import MidjourneyAPI
 import NIOCore
 import Testing
 
-@Suite("Describe API")
+@Suite("Describe API", .timeLimit(.minutes(10)))
 struct DescribeAPITests {
     @Test func describingOneOfOurOwnImagesGivesFourDescriptionsWithItsRatio() async throws {
         let server = try await TestServer.make()

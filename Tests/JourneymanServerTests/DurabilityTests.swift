@@ -3,7 +3,7 @@ import JourneymanServer
 import MidjourneyAPI
 import Testing
 
-@Suite("Durability")
+@Suite("Durability", .timeLimit(.minutes(10)))
 struct DurabilityTests {
     @Test func aTaskAcceptedBeforeShutdownIsFinishedByTheNextServerOnTheSameData() async throws {
         let first = try await TestServer.make(workers: 0)

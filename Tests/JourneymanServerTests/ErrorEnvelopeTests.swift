@@ -5,7 +5,7 @@ import MidjourneyAPI
 import NIOCore
 import Testing
 
-@Suite("Errors in the envelope")
+@Suite("Errors in the envelope", .timeLimit(.minutes(10)))
 struct ErrorEnvelopeTests {
     /// Checks the envelope's shape, code and trace id header.
     func expectEnvelope(_ reply: Reply, status: HTTPResponse.Status, code: String, sourceLocation: SourceLocation = #_sourceLocation) {

@@ -237,7 +237,7 @@ extension RequestFuzzer {
     }
 }
 
-@Suite("Hostile input")
+@Suite("Hostile input", .timeLimit(.minutes(10)))
 struct FuzzTests {
     @Test func twoThousandMalformedProxyRequestsGetProxyShapedAnswersAndNeverAFiveHundred() async throws {
         let server = try await TestServer.make(workers: 0, credits: 1_000_000)

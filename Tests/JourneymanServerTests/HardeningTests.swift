@@ -166,7 +166,7 @@ extension TestServer {
     }
 }
 
-@Suite("Hardening (issue 11)")
+@Suite("Hardening (issue 11)", .timeLimit(.minutes(10)))
 struct HardeningTests {
     // MARK: 1. Thumbnails
 

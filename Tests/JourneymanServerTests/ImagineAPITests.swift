@@ -4,7 +4,7 @@ import JourneymanServer
 import MidjourneyAPI
 import Testing
 
-@Suite("Imagine API")
+@Suite("Imagine API", .timeLimit(.minutes(10)))
 struct ImagineAPITests {
     @Test func aGridAndItsThumbnailDownloadAtTheSizesTheRecordStates() async throws {
         let server = try await TestServer.make()

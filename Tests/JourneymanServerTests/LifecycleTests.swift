@@ -27,7 +27,7 @@ struct HangingEngine: Engine {
     func shorten(_ prompt: String) throws -> [String] { [prompt] }
 }
 
-@Suite("Task lifecycle")
+@Suite("Task lifecycle", .timeLimit(.minutes(10)))
 struct LifecycleTests {
     @Test func anEngineThatHangsPastTheTaskLimitFailsTheTaskWithTimeout() async throws {
         let server = try await TestServer.make(workers: 1, credits: 2, engine: HangingEngine()) { configuration in

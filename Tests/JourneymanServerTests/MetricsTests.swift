@@ -9,7 +9,7 @@ import MidjourneyAPI
 import NIOCore
 import Testing
 
-@Suite("Metrics and readiness")
+@Suite("Metrics and readiness", .timeLimit(.minutes(10)))
 struct MetricsTests {
     /// Scrapes `/metrics` and parses it as the Prometheus text format.
     static func scrape(_ api: APIClient) async throws -> PrometheusText {

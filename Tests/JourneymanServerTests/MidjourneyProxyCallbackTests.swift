@@ -6,7 +6,7 @@ import JourneymanCore
 import MidjourneyAPI
 import Testing
 
-@Suite("MidjourneyProxy callbacks")
+@Suite("MidjourneyProxy callbacks", .timeLimit(.minutes(10)))
 struct MidjourneyProxyCallbackTests {
     @Test func notifyHookGetsTheTaskObjectOnEveryChangeInOrderSignedAndRetried() async throws {
         let receiver = WebhookReceiver(failFirst: 2)

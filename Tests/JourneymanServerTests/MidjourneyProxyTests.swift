@@ -7,7 +7,7 @@ import MidjourneyProxyAPI
 import NIOCore
 import Testing
 
-@Suite("MidjourneyProxy ids and buttons")
+@Suite("MidjourneyProxy ids and buttons", .timeLimit(.minutes(10)))
 struct MidjourneyProxyIDTests {
     @Test func aTaskIDTurnsIntoDigitsAndBackExactly() throws {
         for _ in 0..<200 {
@@ -39,7 +39,7 @@ struct MidjourneyProxyIDTests {
     }
 }
 
-@Suite("MidjourneyProxy contract")
+@Suite("MidjourneyProxy contract", .timeLimit(.minutes(10)))
 struct MidjourneyProxyTests {
     @Test func anImagineIsSubmittedFetchedListedAndCarriesTheProxysTaskObject() async throws {
         let server = try await TestServer.make()

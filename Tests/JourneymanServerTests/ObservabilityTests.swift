@@ -89,7 +89,7 @@ func liveStatus(port: Int, path: String) async -> Int? {
     return Int(response.status.code)
 }
 
-@Suite("Observability of a running server", .serialized)
+@Suite("Observability of a running server", .serialized, .timeLimit(.minutes(10)))
 struct ObservabilityTests {
     @Test(.enabled(if: PrivatePostgres.findBindir() != nil, "needs the PostgreSQL server binaries"))
     func readinessTurnsUnavailableWhenThePostgreSQLServerStopsAndBackWhenItReturns() async throws {

@@ -26,7 +26,7 @@ func topLevelKeys(_ bytes: [UInt8]) -> [String] {
     return keys
 }
 
-@Suite("Record bytes")
+@Suite("Record bytes", .timeLimit(.minutes(10)))
 struct RecordBytesTests {
     @Test func aFinishedRecordHasTheSeedsKeyOrderAndTheSameBytesAfterARestart() async throws {
         let first = try await TestServer.make()

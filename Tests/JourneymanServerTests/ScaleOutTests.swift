@@ -20,6 +20,7 @@ func liveGet(port: Int, path: String) async throws -> (status: Int, bytes: Int) 
 @Suite(
     "Many journeyman instances on one PostgreSQL database",
     .serialized,
+    .timeLimit(.minutes(10)),
     .enabled(if: TestDatabase.url != nil, "JOURNEYMAN_TEST_DATABASE_URL is not set: there is no PostgreSQL server to test against")
 )
 struct ScaleOutTests {

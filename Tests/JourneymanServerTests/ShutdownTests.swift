@@ -4,7 +4,7 @@ import JourneymanStore
 import MidjourneyAPI
 import Testing
 
-@Suite("Graceful shutdown", .serialized)
+@Suite("Graceful shutdown", .serialized, .timeLimit(.minutes(10)))
 struct ShutdownTests {
     @Test func aTaskStillRunningWhenTheGracePeriodEndsGoesBackToPendingAtOnce() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-sigterm-\(UUID().uuidString)").path

@@ -3,7 +3,7 @@ import JourneymanServer
 import MidjourneyAPI
 import Testing
 
-@Suite("Tasks API")
+@Suite("Tasks API", .timeLimit(.minutes(10)))
 struct TasksAPITests {
     @Test func aFinishedRecordHasEverySeedFieldWithTheSeedsTypes() async throws {
         let server = try await TestServer.make()

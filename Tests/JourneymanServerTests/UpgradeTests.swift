@@ -11,7 +11,7 @@ import Testing
 // Fixtures/v3-*-expected.json what the release answered; scripts/make-upgrade-fixture wrote both (its header says
 // how). The fixtures hold no images, so nothing here needs an old task's pixels.
 
-@Suite("Upgrade from v3")
+@Suite("Upgrade from v3", .timeLimit(.minutes(10)))
 struct UpgradeTests {
     @Suite("A data directory written by v3 opens with today's SQLite store and answers as it did")
     struct SQLite {

@@ -52,7 +52,7 @@ func collect<Element: Sendable>(_ stream: AsyncStream<Element>, count: Int, seco
 /// A PostgreSQL test ran without a server (its suite's `.enabled(if:)` should have skipped it).
 struct PostgresTestDatabaseMissing: Error {}
 
-@Suite("Database URLs")
+@Suite("Database URLs", .timeLimit(.minutes(10)))
 struct PostgresLocationTests {
     @Test func aFullURLGivesEveryPart() throws {
         let location = try PostgresLocation(

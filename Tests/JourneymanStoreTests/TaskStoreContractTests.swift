@@ -107,6 +107,9 @@ enum TaskStoreContract {
         for index in 1...5 { try await store.insertTask(makeTask(application.id, createdAt: Double(index)), limits: .none) }
         let page = try await store.tasks(applicationID: application.id, offset: 1, limit: 2)
         #expect(page.map(\.createdAt) == [4, 3])
+        #expect(try await store.taskIDs(applicationID: application.id, offset: 1, limit: 2) == page.map(\.id), "the ids list the same page")
+        let other = try await makeApplication(store, credits: 100)
+        #expect(try await store.taskIDs(applicationID: other.id, offset: 0, limit: 10).isEmpty)
     }
 
     static func workersClaimTheOldestPendingTaskOnce(_ store: any TaskStore) async throws {
@@ -230,6 +233,20 @@ enum TaskStoreContract {
         await #expect(throws: StoreError.unknownApplication("nowhere")) {
             try await administration.createCredential(name: "x", applicationID: "nowhere", scopes: [.tasks], credits: 0)
         }
+    }
+
+    static func theAdministratorFlagRoundTrips(_ store: any TaskStore) async throws {
+        let plain = try await makeApplication(store)
+        #expect(try await store.application(id: plain.id)?.administrator == false, "an application is no administrator by default")
+        let admin = Application(
+            id: UUID().uuidString.lowercased(), name: "ops", credits: 1, webhookSecret: "whsec_y", createdAt: 2, administrator: true)
+        try await store.createApplication(admin)
+        #expect(try await store.application(id: admin.id) == admin)
+        #expect(try await store.setAdministrator(applicationID: plain.id, administrator: true))
+        #expect(try await store.applications().map(\.administrator) == [true, true])
+        #expect(try await store.setAdministrator(applicationID: admin.id, administrator: false))
+        #expect(try await store.application(id: admin.id)?.administrator == false)
+        #expect(try await store.setAdministrator(applicationID: "unknown", administrator: true) == false)
     }
 
     static func creditsLimitsAndRateLimitsAreKeptPerApplication(_ store: any TaskStore) async throws {
@@ -433,10 +450,31 @@ enum TaskStoreContract {
     static func aReachableStoreSaysSo(_ store: any TaskStore) async throws {
         #expect(await store.isReachable())
     }
+
+    static func anEngineStateIsKeptWithItsTaskAndOnlyItsHolderWritesIt(_ store: any TaskStore) async throws {
+        let application = try await makeApplication(store)
+        let task = makeTask(application.id, createdAt: 1)
+        try await store.insertTask(task, limits: .none)
+        #expect(try await store.engineState(taskID: task.id) == nil)
+        #expect(try await store.recordEngineState(taskID: task.id, owner: "w", state: "early") == false, "a pending task has no holder")
+        _ = try await store.claimTask(owner: "dead", now: 10, leaseSeconds: 30, limits: .none)
+        let state = #"{"submissions":1,"task_id":"upstream-1","upstream":"upstream"}"#
+        #expect(try await store.recordEngineState(taskID: task.id, owner: "dead", state: state))
+        #expect(try await store.engineState(taskID: task.id) == state)
+        // The next holder reads what the crashed one wrote; the crashed one can no longer write.
+        _ = try await store.claimTask(owner: "live", now: 41, leaseSeconds: 30, limits: .none)
+        #expect(try await store.engineState(taskID: task.id) == state)
+        #expect(try await store.recordEngineState(taskID: task.id, owner: "dead", state: "stale") == false)
+        #expect(try await store.recordEngineState(taskID: task.id, owner: "live", state: state + " ") == true)
+        #expect(try await store.engineState(taskID: task.id) == state + " ")
+        #expect(try await store.finishTask(id: task.id, owner: "live", outcome: outcome(.succeeded, finishedAt: 50)))
+        #expect(try await store.recordEngineState(taskID: task.id, owner: "live", state: "late") == false, "a finished task keeps its state")
+        #expect(try await store.engineState(taskID: task.id) == state + " ")
+    }
 }
 
 // Serialized: each PostgreSQL test opens its own pool, and a burst of them at once would only measure connection set-up.
-@Suite("Every task store keeps the store contract", .serialized)
+@Suite("Every task store keeps the store contract", .serialized, .timeLimit(.minutes(10)))
 struct TaskStoreContractTests {
     @Test(arguments: StoreKind.available) func acceptingATaskChargesItsCostAtomically(_ kind: StoreKind) async throws {
         try await TaskStoreContract.acceptingATaskChargesItsCostAtomically(try kind.make())
@@ -474,6 +512,9 @@ struct TaskStoreContractTests {
     @Test(arguments: StoreKind.available) func credentialsAreFoundByTokenHashAndCanBeRevoked(_ kind: StoreKind) async throws {
         try await TaskStoreContract.credentialsAreFoundByTokenHashAndCanBeRevoked(try kind.make())
     }
+    @Test(arguments: StoreKind.available) func theAdministratorFlagRoundTrips(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.theAdministratorFlagRoundTrips(try kind.make())
+    }
     @Test(arguments: StoreKind.available) func creditsLimitsAndRateLimitsAreKeptPerApplication(_ kind: StoreKind) async throws {
         try await TaskStoreContract.creditsLimitsAndRateLimitsAreKeptPerApplication(try kind.make())
     }
@@ -500,6 +541,9 @@ struct TaskStoreContractTests {
     }
     @Test(arguments: StoreKind.available) func everyFieldOfEveryEntityRoundTrips(_ kind: StoreKind) async throws {
         try await TaskStoreContract.everyFieldOfEveryEntityRoundTrips(try kind.make())
+    }
+    @Test(arguments: StoreKind.available) func anEngineStateIsKeptWithItsTaskAndOnlyItsHolderWritesIt(_ kind: StoreKind) async throws {
+        try await TaskStoreContract.anEngineStateIsKeptWithItsTaskAndOnlyItsHolderWritesIt(try kind.make())
     }
 }
 

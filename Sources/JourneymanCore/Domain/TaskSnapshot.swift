@@ -131,4 +131,24 @@ public enum DomainCoding {
     public static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
+
+    /// A stored command: the same text always decodes to the same value, so values decoded lately are kept by
+    /// their text and reading a task back skips Foundation's decoder.
+    public static func command(from text: String) throws -> TaskCommand {
+        if let command = commands.value(for: text) { return command }
+        let command = try decode(TaskCommand.self, from: text)
+        commands.set(command, for: text)
+        return command
+    }
+
+    /// A stored result, kept by its text as `command(from:)` keeps commands.
+    public static func result(from text: String) throws -> TaskResult {
+        if let result = results.value(for: text) { return result }
+        let result = try decode(TaskResult.self, from: text)
+        results.set(result, for: text)
+        return result
+    }
+
+    private static let commands = BoundedCache<String, TaskCommand>(capacity: 2048)
+    private static let results = BoundedCache<String, TaskResult>(capacity: 2048)
 }

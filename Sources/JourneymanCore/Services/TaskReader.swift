@@ -40,6 +40,12 @@ public struct TaskReader: Sendable {
         try await queries.tasks(applicationID: applicationID, offset: offset, limit: limit)
     }
 
+    /// The ids of the application's tasks, newest first: a contract that keeps finished records in memory reads
+    /// only the rest.
+    public func listIDs(applicationID: String, offset: Int, limit: Int) async throws -> [String] {
+        try await queries.taskIDs(applicationID: applicationID, offset: offset, limit: limit)
+    }
+
     /// The seed of the application's succeeded image; throws `bad_request` when it is unknown or not finished.
     public func seed(imageID: String, applicationID: String) async throws -> UInt32 {
         guard let task = try await queries.task(imageID: imageID, applicationID: applicationID), task.state == .succeeded,

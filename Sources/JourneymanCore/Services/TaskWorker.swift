@@ -93,7 +93,7 @@ public struct TaskWorker: Sendable {
         let outcome: TaskOutcome
         do {
             let result = try await withLease(task, owner: owner) { progress in
-                try await perform(task, progress: progress)
+                try await perform(task, owner: owner, progress: progress)
             }
             outcome = TaskOutcome(state: .succeeded, result: result, finishedAt: now())
         } catch is LeaseLost {
@@ -186,17 +186,21 @@ public struct TaskWorker: Sendable {
         }
     }
 
-    private func perform(_ task: TaskSnapshot, progress: @escaping @Sendable (Int) -> Void) async throws -> TaskResult {
+    private func perform(_ task: TaskSnapshot, owner: String, progress: @escaping @Sendable (Int) -> Void) async throws -> TaskResult {
+        // The engine's per-task state lives with the task, so a re-claimed task resumes where the last run left it.
+        let journal = (queue as? any EngineStateStore).map { EngineJournal(store: $0, taskID: task.id, owner: owner) } ?? .none
         switch task.command {
-        case .imagine(let command): return try await imagine(task, command, progress: progress)
-        case .describe(let command): return try await describe(command)
+        case .imagine(let command): return try await imagine(task, command, journal: journal, progress: progress)
+        case .describe(let command): return try await describe(command, journal: journal)
         case .shorten(let command):
             guard engine.capabilities.shorten else { throw ServiceError(.notImplemented, "shorten is not provided by the running engine") }
             return TaskResult(descriptions: try await engine.shorten(command.prompt))
         }
     }
 
-    private func imagine(_ task: TaskSnapshot, _ command: ImagineCommand, progress: @escaping @Sendable (Int) -> Void) async throws
+    private func imagine(
+        _ task: TaskSnapshot, _ command: ImagineCommand, journal: EngineJournal, progress: @escaping @Sendable (Int) -> Void
+    ) async throws
         -> TaskResult
     {
         var prompt = try command.prompt.map { try PromptParser.parse($0) }
@@ -220,10 +224,12 @@ public struct TaskWorker: Sendable {
             }
         }
         guard let prompt else { throw ServiceError(.badRequest, "field 'prompt' is required") }
-        let job = ImagineJob(
+        var job = ImagineJob(
             taskID: task.id, action: command.action, prompt: prompt, promptText: promptText, seed: command.seed, mode: command.mode,
             source: source, mask: command.mask.map { [UInt8]($0) }
         )
+        job.journal = journal
+        job.hasOwnPrompt = command.prompt != nil
         let output = try await engine.imagine(job, progress: progress)
         let split = command.splitImages && command.action.producesGrid
         let id = task.id
@@ -282,19 +288,20 @@ public struct TaskWorker: Sendable {
         throw ServiceError(.internalError, "The prompt of the source image could not be found.")
     }
 
-    private func describe(_ command: DescribeCommand) async throws -> TaskResult {
+    private func describe(_ command: DescribeCommand, journal: EngineJournal) async throws -> TaskResult {
         let input: DescribeInput
-        if let name = links.blobName(of: command.imageURL) {
+        if engine.capabilities.fetchesDescribeImages {
+            // An engine that fetches for itself (an upstream) gets the URL, this server's own images included.
+            input = .url(command.imageURL)
+        } else if let name = links.blobName(of: command.imageURL) {
             guard let stored = try await blobs.get(name) else {
                 throw ServiceError(.badRequest, "image_url names an image of this server that does not exist")
             }
             input = .bytes(stored)
-        } else if engine.capabilities.fetchesDescribeImages {
-            input = .url(command.imageURL)
         } else {
             input = .bytes(try await fetcher.fetch(command.imageURL, maxBytes: maxDescribeBytes))
         }
-        return TaskResult(descriptions: try await engine.describe(input))
+        return TaskResult(descriptions: try await engine.describe(input, journal: journal))
     }
 
     /// The failure a task records for an error.

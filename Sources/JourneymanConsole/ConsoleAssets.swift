@@ -1,0 +1,269 @@
+/// The console's page, script and style, served as they are: no build step and no JavaScript package manager.
+/// The page holds no user data; the script fills it from the public API with the token kept in `sessionStorage`,
+/// and writes every value with `textContent`, so prompts full of HTML stay text.
+enum ConsoleAssets {
+    static let page = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="color-scheme" content="light dark">
+        <title>Journeyman console</title>
+        <link rel="stylesheet" href="/console/console.css">
+        <script src="/console/console.js" defer></script>
+        </head>
+        <body>
+        <header class="bar"><h1>Journeyman</h1>
+        <nav aria-label="Sections" id="sections" hidden><a href="#imagine">Imagine</a> <a href="#describe">Describe</a> <a href="#gallery">Gallery</a>
+        <a href="#operate" id="operate-link" hidden>Operate</a></nav>
+        <button type="button" id="sign-out" hidden>Sign out</button></header>
+        <main>
+        <section id="sign-in" aria-labelledby="sign-in-title"><h2 id="sign-in-title">Sign in</h2>
+        <form id="sign-in-form"><label for="token">Token</label>
+        <input id="token" name="token" type="password" autocomplete="off" required>
+        <button type="submit">Sign in</button><p class="note">The token stays in this browser tab only.</p>
+        <p id="sign-in-error" role="alert" class="error"></p></form></section>
+        <div id="signed-in" hidden>
+        <section id="imagine" aria-labelledby="imagine-title"><h2 id="imagine-title">Imagine</h2>
+        <form id="imagine-form"><label for="prompt">Prompt</label>
+        <textarea id="prompt" name="prompt" rows="3" required></textarea>
+        <div class="row"><label>Mode <select id="mode"><option>fast</option><option>relax</option><option>turbo</option></select></label>
+        <label>Aspect <select id="ar"><option value="">1:1</option><option>16:9</option><option>9:16</option><option>3:2</option>
+        <option>2:3</option><option>4:3</option><option>3:4</option></select></label>
+        <button type="submit">Generate</button></div><p id="imagine-error" role="alert" class="error"></p></form></section>
+        <section id="describe" aria-labelledby="describe-title"><h2 id="describe-title">Describe</h2>
+        <form id="describe-form"><label for="image-url">Image URL</label><input id="image-url" type="url">
+        <button type="submit">Describe</button><p id="describe-error" role="alert" class="error"></p></form>
+        <ol id="descriptions" aria-label="Descriptions"></ol></section>
+        <section id="gallery" aria-labelledby="gallery-title"><h2 id="gallery-title">Gallery</h2>
+        <ul id="tasks" class="grid" aria-live="polite"></ul>
+        <div class="row"><button type="button" id="newer" disabled>Newer</button><button type="button" id="older" disabled>Older</button></div></section>
+        <section id="task" aria-labelledby="task-title" hidden><h2 id="task-title">Task</h2><div id="task-body"></div></section>
+        <section id="operate" aria-labelledby="operate-title" hidden><h2 id="operate-title">Operate</h2><div id="operate-body"></div></section>
+        </div>
+        </main>
+        </body>
+        </html>
+        """
+
+    static let style = """
+        :root { --bg: #f7f7f8; --fg: #17171a; --card: #fff; --line: #d9d9de; --accent: #3a5ccc; --muted: #5d5d66; }
+        @media (prefers-color-scheme: dark) {
+          :root { --bg: #121214; --fg: #ececf0; --card: #1d1d21; --line: #34343a; --accent: #8aa4ff; --muted: #a0a0aa; }
+        }
+        * { box-sizing: border-box; }
+        [hidden] { display: none !important; }
+        body { margin: 0; font: 16px/1.45 system-ui, sans-serif; background: var(--bg); color: var(--fg); }
+        .bar { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; padding: .75rem 1rem; border-bottom: 1px solid var(--line); }
+        .bar h1 { font-size: 1.2rem; margin: 0; } .bar nav { flex: 1; display: flex; gap: .75rem; flex-wrap: wrap; }
+        a { color: var(--accent); }
+        main { max-width: 1200px; margin: 0 auto; padding: 1rem; }
+        section { margin-bottom: 2rem; }
+        label { display: block; font-weight: 600; margin: .25rem 0; } .row label { display: inline-block; }
+        input, textarea, select, button { font: inherit; color: inherit; background: var(--card); border: 1px solid var(--line);
+          border-radius: 6px; padding: .45rem .6rem; }
+        input, textarea { width: 100%; }
+        button { cursor: pointer; background: var(--accent); color: #fff; border: none; margin: .2rem .2rem .2rem 0; }
+        button:disabled { opacity: .5; cursor: default; }
+        :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+        .row { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin-top: .5rem; }
+        .error { color: #d33; min-height: 1em; } .note { color: var(--muted); font-size: .9rem; }
+        .grid { list-style: none; padding: 0; display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); }
+        .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; overflow: hidden; }
+        .frame { aspect-ratio: 1 / 1; background: var(--line); display: grid; place-items: center; color: var(--muted); }
+        .frame img { width: 100%; height: 100%; object-fit: contain; display: block; }
+        .meta { padding: .5rem .75rem; } .meta p { margin: .2rem 0; overflow-wrap: anywhere; }
+        progress { width: 100%; }
+        .actions { display: flex; flex-wrap: wrap; gap: .3rem; margin-top: .4rem; }
+        .actions button { margin: 0; padding: .25rem .55rem; font-size: .85rem; min-width: 2.2rem; }
+        pre { overflow: auto; background: var(--card); border: 1px solid var(--line); padding: .75rem; font-size: .8rem; }
+        table { border-collapse: collapse; width: 100%; font-size: .9rem; } td, th { border-bottom: 1px solid var(--line); padding: .3rem; text-align: left; }
+        .scroll { overflow-x: auto; }
+        """
+
+    static let script = """
+        "use strict";
+        const labels = { upscale1: "U1", upscale2: "U2", upscale3: "U3", upscale4: "U4", variation1: "V1", variation2: "V2",
+          variation3: "V3", variation4: "V4", reroll: "Reroll", variation_subtle: "Vary (Subtle)", variation_strong: "Vary (Strong)",
+          variation_region: "Vary (Region)", zoom_out_2x: "Zoom Out 2x", zoom_out_1_5x: "Zoom Out 1.5x", pan_left: "\\u2190",
+          pan_right: "\\u2192", pan_up: "\\u2191", pan_down: "\\u2193", upscale_2x: "Upscale 2x", upscale_4x: "Upscale 4x" };
+        const $ = (id) => document.getElementById(id);
+        const token = () => sessionStorage.getItem("journeyman-token");
+        let offset = 0; const pageSize = 12;
+
+        function el(tag, props, ...children) {
+          const node = document.createElement(tag);
+          Object.assign(node, props || {});
+          for (const child of children) node.append(child);
+          return node;
+        }
+        async function api(path, body) {
+          const response = await fetch(path, { method: body === undefined ? "GET" : "POST",
+            headers: { "authorization": "Bearer " + token(), "content-type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body) });
+          const json = await response.json();
+          if (!response.ok || json.success === false) throw new Error((json.error && json.error.message) || response.statusText);
+          return json;
+        }
+        // The events stream is read with fetch, so the token goes in the header and never in a URL.
+        async function follow(id, onRecord) {
+          const response = await fetch("/midjourney/tasks/" + id + "/events", { headers: { "authorization": "Bearer " + token() } });
+          const reader = response.body.getReader(); const decoder = new TextDecoder(); let buffer = "";
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            buffer += decoder.decode(value, { stream: true });
+            let end;
+            while ((end = buffer.indexOf("\\n\\n")) >= 0) {
+              const block = buffer.slice(0, end); buffer = buffer.slice(end + 2);
+              const data = block.split("\\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\\n");
+              if (data) onRecord(JSON.parse(data));
+            }
+          }
+        }
+        function card(record) {
+          const response = record.response || {};
+          const prompt = (record.request && (record.request.prompt || record.request.image_url)) || "";
+          const frame = el("div", { className: "frame" });
+          if (response.image_url) {
+            frame.append(el("img", { src: response.image_url, alt: prompt, loading: "lazy", width: response.image_width, height: response.image_height }));
+            frame.style.aspectRatio = response.image_width + " / " + response.image_height;
+          } else if (response.descriptions) {
+            frame.append(el("span", { textContent: response.descriptions.length + " descriptions" }));
+          } else {
+            frame.append(el("progress", { max: 100, value: record.progress || 0, ariaLabel: "Progress" }));
+          }
+          const created = new Date(record.created_at * 1000).toLocaleString();
+          const meta = el("div", { className: "meta" },
+            el("p", {}, el("a", { href: "#task/" + record.id, textContent: record.type + " \\u00b7 " + (record.request && record.request.action || "") })),
+            el("p", { className: "prompt", textContent: prompt }),
+            el("p", { className: "note state", textContent: record.state + " " + (record.progress || 0) + "% \\u00b7 " + created +
+              (record.duration ? " \\u00b7 " + record.duration.toFixed(1) + " s" : "") }));
+          const actions = el("div", { className: "actions" });
+          for (const action of response.actions || []) {
+            actions.append(el("button", { type: "button", textContent: labels[action] || action, onclick: () => act(record, action) }));
+          }
+          meta.append(actions);
+          return el("li", { className: "card", id: "card-" + record.id }, frame, meta);
+        }
+        function show(record) {
+          const existing = $("card-" + record.id); const fresh = card(record);
+          if (existing) existing.replaceWith(fresh); else $("tasks").prepend(fresh);
+        }
+        async function submit(body) {
+          const accepted = await api("/midjourney/imagine", Object.assign({ async: true }, body));
+          // The card appears at once, pending, and fills in from the record and then the events stream.
+          show({ id: accepted.task_id, type: "imagine", state: "pending", progress: 0, created_at: Date.now() / 1000,
+            request: Object.assign({ action: "generate" }, body) });
+          show(await api("/midjourney/tasks", { id: accepted.task_id }));
+          follow(accepted.task_id, show);
+          return accepted;
+        }
+        async function act(record, action) {
+          try {
+            if (action === "variation_region") {
+              // The mask: the middle of the image, as a PNG drawn on a canvas.
+              const canvas = el("canvas", { width: record.response.image_width, height: record.response.image_height });
+              const g = canvas.getContext("2d"); g.fillStyle = "#000"; g.fillRect(0, 0, canvas.width, canvas.height);
+              g.fillStyle = "#fff"; g.fillRect(canvas.width / 4, canvas.height / 4, canvas.width / 2, canvas.height / 2);
+              await submit({ action, image_id: record.image_id, mask: canvas.toDataURL("image/png").split(",")[1] });
+            } else {
+              await submit({ action, image_id: record.image_id });
+            }
+            location.hash = "gallery";
+          } catch (error) { $("imagine-error").textContent = error.message; }
+        }
+        async function loadGallery() {
+          const list = await api("/midjourney/tasks", { action: "retrieve_batch", offset, limit: pageSize });
+          $("tasks").replaceChildren(...list.items.map(card));
+          $("newer").disabled = offset === 0; $("older").disabled = list.items.length < pageSize;
+          for (const record of list.items) if (record.state === "pending" || record.state === "running") follow(record.id, show);
+        }
+        async function showTask(id) {
+          const record = await api("/midjourney/tasks", { id });
+          const body = $("task-body"); body.replaceChildren();
+          if (!record.id) { body.append(el("p", { textContent: "There is no such task." })); return; }
+          const response = record.response || {};
+          if (response.raw_image_url) body.append(el("img", { src: response.raw_image_url, alt: record.request.prompt || "", loading: "lazy", style: "max-width:100%" }));
+          const parent = record.request && record.request.image_id;
+          if (parent) body.append(el("p", { textContent: "Made from image " + parent + " " }));
+          const all = await api("/midjourney/tasks", { action: "retrieve_batch", limit: 100 });
+          const children = all.items.filter((t) => t.request && t.request.image_id && t.request.image_id === record.image_id);
+          const parentTask = all.items.find((t) => t.image_id === parent);
+          if (parentTask) body.append(el("p", {}, "Parent: ", el("a", { href: "#task/" + parentTask.id, textContent: parentTask.id })));
+          if (children.length) body.append(el("p", { textContent: "Children: " }, ...children.map((c) => el("a", { href: "#task/" + c.id, textContent: c.id + " " }))));
+          body.append(el("pre", { textContent: JSON.stringify(record, null, 2) }));
+        }
+        function table(headers, rows) {
+          return el("div", { className: "scroll" }, el("table", {}, el("tr", {}, ...headers.map((h) => el("th", { textContent: h }))),
+            ...rows.map((cells) => el("tr", {}, ...cells.map((c) => c instanceof Node ? el("td", {}, c) : el("td", { textContent: String(c) }))))));
+        }
+        async function loadOperate() {
+          const data = await api("/console/api/overview");
+          const body = $("operate-body");
+          const create = el("form", {}, el("label", { htmlFor: "new-token-name", textContent: "New token name" }),
+            el("input", { id: "new-token-name", required: true }), el("button", { type: "submit", textContent: "Create token" }),
+            el("p", { id: "new-token", className: "note" }));
+          create.onsubmit = async (event) => {
+            event.preventDefault();
+            const made = await api("/console/api/tokens", { name: $("new-token-name").value });
+            await loadOperate(); $("new-token").textContent = "Token (shown once): " + made.token;
+          };
+          body.replaceChildren(
+            el("h3", { textContent: "Queue" }),
+            el("p", { textContent: "pending " + data.queue.pending + ", running " + data.queue.running + ", holding " + data.queue.holding +
+              ", webhook backlog " + data.queue.webhook_backlog }),
+            el("h3", { textContent: "Upstreams" }),
+            el("p", { textContent: "Engine: " + data.engine.name + (data.engine.upstreams.length ? "" : " (no upstream engine runs)") }),
+            el("h3", { textContent: "Applications" }),
+            table(["Name", "Credits", "Spent", "Tasks", "Admin"], data.applications.map((a) =>
+              [a.name, a.credits, a.credits_spent, Object.entries(a.tasks).map((e) => e.join(" ")).join(", "), a.administrator ? "yes" : ""])),
+            el("h3", { textContent: "Tokens" }), create,
+            table(["Name", "Application", "Scopes", "State", ""], data.tokens.map((t) => [t.name, t.application_id.slice(0, 8), t.scopes.join(","),
+              t.revoked ? "revoked" : "active", t.revoked ? "" : el("button", { type: "button", textContent: "Revoke " + t.name,
+                onclick: async () => { await api("/console/api/tokens/" + t.id + "/revoke", {}); loadOperate(); } })])),
+            el("h3", { textContent: "Webhook deliveries" }),
+            table(["Task", "URL", "State", "Attempts", "Last error"], data.deliveries.map((d) => [d.task_id.slice(0, 8), d.url, d.state, d.attempts, d.last_error || ""])));
+        }
+        async function route() {
+          const hash = location.hash.slice(1);
+          $("task").hidden = !hash.startsWith("task/"); $("operate").hidden = hash !== "operate";
+          try {
+            if (hash.startsWith("task/")) await showTask(hash.slice(5));
+            if (hash === "operate") await loadOperate();
+          } catch (error) { $("imagine-error").textContent = error.message; }
+        }
+        async function signedIn() {
+          $("sign-in").hidden = true; $("signed-in").hidden = false; $("sign-out").hidden = false; $("sections").hidden = false;
+          try { await api("/console/api/overview"); $("operate-link").hidden = false; } catch (_) { $("operate-link").hidden = true; }
+          await loadGallery(); await route();
+        }
+        document.addEventListener("DOMContentLoaded", () => {
+          $("sign-in-form").onsubmit = async (event) => {
+            event.preventDefault();
+            sessionStorage.setItem("journeyman-token", $("token").value.trim());
+            try { await api("/midjourney/tasks", { action: "retrieve_batch", limit: 1 }); $("token").value = ""; await signedIn(); }
+            catch (error) { sessionStorage.removeItem("journeyman-token"); $("sign-in-error").textContent = error.message; }
+          };
+          $("sign-out").onclick = () => { sessionStorage.removeItem("journeyman-token"); location.hash = ""; location.reload(); };
+          $("imagine-form").onsubmit = async (event) => {
+            event.preventDefault(); $("imagine-error").textContent = "";
+            const ar = $("ar").value; const prompt = $("prompt").value.trim() + (ar ? " --ar " + ar : "");
+            try { await submit({ prompt, mode: $("mode").value }); } catch (error) { $("imagine-error").textContent = error.message; }
+          };
+          $("describe-form").onsubmit = async (event) => {
+            event.preventDefault(); $("describe-error").textContent = "";
+            try {
+              const result = await api("/midjourney/describe", { image_url: $("image-url").value });
+              $("descriptions").replaceChildren(...result.descriptions.map((text) => el("li", {}, el("span", { textContent: text + " " }),
+                el("button", { type: "button", textContent: "Use", onclick: () => { $("prompt").value = text; $("prompt").focus(); } }))));
+            } catch (error) { $("describe-error").textContent = error.message; }
+          };
+          $("older").onclick = () => { offset += pageSize; loadGallery(); };
+          $("newer").onclick = () => { offset = Math.max(0, offset - pageSize); loadGallery(); };
+          window.addEventListener("hashchange", route);
+          if (token()) signedIn();
+        });
+        """
+}
