@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "JourneymanUpstream",
             dependencies: [
-                "JourneymanCore", "JourneymanImaging", "MidjourneyAPI",
+                "JourneymanCore", "JourneymanImaging", "MidjourneyAPI", "MidjourneyProxyAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -261,7 +261,8 @@ public actor InMemoryTaskStore: TaskStore {
             var row =
                 rows[key]
                 ?? QueueCountRow(
-                    applicationID: task.applicationID, state: task.state, count: 0, maxRunning: applicationsByID[task.applicationID]?.maxRunning)
+                    applicationID: task.applicationID, state: task.state, count: 0,
+                    maxRunning: applicationsByID[task.applicationID]?.maxRunning)
             row.count += 1
             rows[key] = row
         }
@@ -271,4 +272,7 @@ public actor InMemoryTaskStore: TaskStore {
     public func isReachable() -> Bool { true }
 
     public func readiness() -> StoreReadiness { .ready }
+
+    /// Nothing to close: the tasks live as long as the store.
+    public func close() {}
 }

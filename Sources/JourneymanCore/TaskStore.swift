@@ -131,6 +131,9 @@ public protocol TaskStore: AccountStore, TaskQueue, TaskQueries, DeliveryOutbox,
     func isReachable() async -> Bool
     /// Whether the store can serve: it answers, and its schema has every migration of this release (`/readyz`).
     func readiness() async -> StoreReadiness
+    /// Closes its connections (the server that opened it has stopped using it), in a bounded time; harmless when
+    /// called again. What comes after it may fail.
+    func close() async
 }
 
 /// Whether a store can serve now.

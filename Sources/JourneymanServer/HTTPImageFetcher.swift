@@ -5,14 +5,14 @@ import NIOCore
 
 /// Fetches Describe's `image_url` over HTTP(S) with a size cap and a timeout, checking every redirect hop.
 public struct HTTPImageFetcher: ImageFetcher {
-    let client: HTTPClient
+    let client: OutboundClient
     let timeout: TimeAmount
     let outbound: OutboundGuard
     /// Most redirects followed.
     static let maxRedirects = 3
 
     /// Uses `client` (which must not follow redirects itself), giving up after `timeout`.
-    public init(client: HTTPClient = OutboundGuard.client, timeout: TimeAmount = .seconds(20), outbound: OutboundGuard) {
+    public init(client: OutboundClient = OutboundClient(), timeout: TimeAmount = .seconds(20), outbound: OutboundGuard) {
         self.client = client
         self.timeout = timeout
         self.outbound = outbound
@@ -22,7 +22,7 @@ public struct HTTPImageFetcher: ImageFetcher {
         var current = url
         for _ in 0...Self.maxRedirects {
             let target = try await outbound.check(current, field: "image_url")
-            let fetched = try await outbound.withClient(for: target, default: client) { client in
+            let fetched = try await outbound.withClient(for: target, default: client.http) { client in
                 try await fetchOnce(current, maxBytes: maxBytes, client: client)
             }
             switch fetched {

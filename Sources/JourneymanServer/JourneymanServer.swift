@@ -32,6 +32,36 @@ public struct JourneymanServer: Sendable {
     public let readiness: ServerReadiness
     /// What renders and describes: the engine given, or the upstream engine the configuration names.
     public let engine: any Engine
+    /// What it owns and closes when it stops.
+    let resources: ServerResources
+}
+
+/// What a server owns beyond its services: its store, its outbound HTTP clients and its CPU pool. `run()` closes them
+/// once, in that order, after its service group has ended (every service and the HTTP server have stopped, and the
+/// workers have put unfinished tasks back), or `close()` does for a server built and not run. They are not closed
+/// by a service of the application's own group: an application may be run more than once (the tests do).
+final class ServerResources: Sendable {
+    let store: any TaskStore
+    let clients: [OutboundClient]
+    let pool: CPUPool
+    let logger: Logger
+    private let closed = Atomic<Bool>(false)
+
+    init(store: any TaskStore, clients: [OutboundClient], pool: CPUPool, logger: Logger) {
+        self.store = store
+        self.clients = clients
+        self.pool = pool
+        self.logger = logger
+    }
+
+    /// Closes everything once; later calls return at once.
+    func close() async {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
+        for client in clients { await client.shutdown() }
+        await store.close()
+        await pool.shutdown()
+        logger.info("store, outbound clients and CPU pool closed")
+    }
 }
 
 /// What `/readyz` knows beside the store: whether the server is shutting down.
@@ -62,7 +92,7 @@ public final class ServerReadiness: Sendable {
 /// the domain, the engine, the contracts' routes and the services.
 public func buildApplication(
     configuration: ServerConfiguration,
-    engine givenEngine: any Engine = LocalEngine(),
+    engine givenEngine: (any Engine)? = nil,
     fetcher: (any ImageFetcher)? = nil,
     logger: Logger = Logger(label: "journeyman")
 ) async throws -> JourneymanServer {
@@ -81,38 +111,43 @@ public func buildApplication(
         store = try SQLiteTaskStore(path: configuration.databasePath)
         blobs = try sharedDirectory ?? FileBlobStore(directory: configuration.imagesDirectory)
     }
+    // One bounded pool for this server's CPU work: the local engine, codecs, thumbnails, masks, DNS.
+    let pool = CPUPool.bounded(threads: configuration.cpuThreads)
     let metrics = configuration.metrics == .off ? nil : ServerMetrics()
     metrics?.setWorkers(configuration.workers)
     let readiness = ServerReadiness()
     let domain = TaskDomain(
         store: store, ratePolicy: configuration.rateLimit, limits: configuration.taskLimits, moderation: configuration.moderation,
-        observer: metrics ?? NoTaskObserver()
+        observer: metrics ?? NoTaskObserver(), pool: pool
     )
     let links = ImageLinks(publicURL: configuration.effectivePublicURL)
     let rendering = MidjourneyRendering(links: links)
-    // One process-wide client with redirects off (each hop is checked by the guard instead). It is not owned by this
-    // server: a server that is built but never run (a test, a failed start) would otherwise leak it unclosed.
-    let httpClient = OutboundGuard.client
-    let outbound = OutboundGuard(allowPrivateNetwork: configuration.allowPrivateNetwork)
-    // With an upstream, its own client (owned by this server: shut down by the service group after the workers stop)
-    // carries the API calls; its images come through the guarded client, redirects checked hop by hop.
+    // This server's client for fetches and webhooks, redirects off (each hop is checked by the guard instead).
+    let httpClient = OutboundClient()
+    var clients = [httpClient]
+    let outbound = OutboundGuard(allowPrivateNetwork: configuration.allowPrivateNetwork, pool: pool)
+    // With an upstream, a client of its own carries the API calls; its images come through the guarded client,
+    // redirects checked hop by hop.
     var upstreamServices: [any Service] = []
     let engine: any Engine
     if let settings = configuration.upstream {
-        let upstreamClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: HTTPClient.Configuration())
+        let upstreamClient = OutboundClient(configuration: HTTPClient.Configuration())
+        clients.append(upstreamClient)
         let upstream = UpstreamEngine(
-            settings: settings, client: upstreamClient,
-            fetcher: HTTPImageFetcher(client: httpClient, timeout: .seconds(Int64(max(settings.requestTimeoutSeconds, 60))), outbound: outbound),
+            settings: settings, client: upstreamClient.http,
+            fetcher: HTTPImageFetcher(
+                client: httpClient, timeout: .seconds(Int64(max(settings.requestTimeoutSeconds, 60))), outbound: outbound),
             logger: logger)
-        upstreamServices = [HTTPClientService(client: upstreamClient), upstream.service]
+        upstreamServices = [upstream.service]
         engine = upstream
     } else {
-        engine = givenEngine
+        engine = givenEngine ?? LocalEngine(pool: pool)
     }
+    let resources = ServerResources(store: store, clients: clients, pool: pool, logger: logger)
     let worker = TaskWorker(
         queue: store, queries: store, blobs: blobs, completion: domain.completion, events: domain.events, engine: engine,
-        fetcher: fetcher ?? HTTPImageFetcher(client: httpClient, outbound: outbound), links: links, limits: configuration.taskLimits,
-        leaseSeconds: configuration.leaseSeconds, maxDescribeBytes: configuration.maxDescribeBytes,
+        fetcher: fetcher ?? HTTPImageFetcher(client: httpClient, outbound: outbound), links: links, pool: pool,
+        limits: configuration.taskLimits, leaseSeconds: configuration.leaseSeconds, maxDescribeBytes: configuration.maxDescribeBytes,
         taskTimeoutSeconds: configuration.taskTimeoutSeconds, logger: logger, now: domain.now
     )
     let instanceID = UUID().uuidString.lowercased().prefix(8).description
@@ -127,12 +162,13 @@ public func buildApplication(
             getPaths: Set<String>(metricsOnPublicPort ? ["/healthz", "/readyz", "/metrics"] : ["/healthz", "/readyz"])
                 .union(ConsoleRoutes<AppRequestContext>.getPaths)))
     MidjourneyRoutes<AppRequestContext>(
-        domain: domain, engine: engine, rendering: rendering, blobs: blobs, outbound: outbound, maxBodyBytes: configuration.maxBodyBytes
+        domain: domain, engine: engine, rendering: rendering, blobs: blobs, outbound: outbound, maxBodyBytes: configuration.maxBodyBytes,
+        pool: pool
     ).addRoutes(to: router)
     let proxyRendering = ProxyRendering(links: links)
     MidjourneyProxyRoutes<AppRequestContext>(
         domain: domain, rendering: proxyRendering, blobs: blobs, outbound: outbound, maxBodyBytes: configuration.maxBodyBytes,
-        maxUploadBodyBytes: configuration.maxDescribeBytes
+        maxUploadBodyBytes: configuration.maxDescribeBytes, pool: pool
     ).addRoutes(to: router)
     ConsoleRoutes<AppRequestContext>(
         access: domain.access, store: store, limits: configuration.taskLimits, engineName: String(describing: type(of: engine))
@@ -146,8 +182,9 @@ public func buildApplication(
         MetricsEndpoint(metrics: metrics, store: store, limits: configuration.taskLimits).addRoute(to: router)
     }
 
-    // Services start in this order and stop in reverse: the relay hears other instances before workers start and
-    // goes on until they have stopped.
+    // Services start in this order and stop in reverse, after the HTTP server: the relay hears other instances
+    // before workers start and goes on until they have stopped. The store, the outbound clients and the CPU pool
+    // outlive them all: `run()` closes them after the group.
     var services: [any Service] = []
     if let postgres {
         services.append(
@@ -156,7 +193,7 @@ public func buildApplication(
             )
         )
     }
-    // The upstream's client and poller start before the workers and stop after them.
+    // The upstream's poller starts before the workers and stops after them.
     services.append(contentsOf: upstreamServices)
     if configuration.workers > 0 {
         services.append(
@@ -189,17 +226,7 @@ public func buildApplication(
     )
     return JourneymanServer(
         configuration: configuration, store: store, domain: domain, application: application, metrics: metrics, readiness: readiness,
-        engine: engine)
-}
-
-/// Owns an HTTP client for the life of the service group: shuts it down when a graceful shutdown reaches it.
-struct HTTPClientService: Service {
-    let client: HTTPClient
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        try await client.shutdown()
-    }
+        engine: engine, resources: resources)
 }
 
 extension JourneymanServer {
@@ -235,7 +262,19 @@ extension JourneymanServer {
             )
             .withMaximumGracefulShutdown(seconds: configuration.shutdownGraceSeconds + configuration.drainSeconds)
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
+    }
+
+    /// Closes the outbound clients, the store and the CPU pool, once (later calls return at once): `run()` does when
+    /// its group has ended; a caller that runs `application` itself, or never runs it, does when it is done.
+    public func close() async {
+        await resources.close()
     }
 }
 

@@ -19,15 +19,11 @@ public struct OutboundGuard: Sendable {
     /// Whether an address may be reached.
     let addressPolicy: @Sendable (String) -> Bool
 
-    /// One HTTP client for every outbound request, redirects off: each hop is checked here instead.
-    public static let client = HTTPClient(
-        eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow)
-    )
-
-    /// Creates a guard.
-    public init(allowPrivateNetwork: Bool) {
-        self.init(allowPrivateNetwork: allowPrivateNetwork, resolver: Self.resolve, addressPolicy: Self.isPublic)
+    /// Creates a guard that resolves host names on `pool` (getaddrinfo blocks its thread).
+    public init(allowPrivateNetwork: Bool, pool: CPUPool = .shared) {
+        self.init(
+            allowPrivateNetwork: allowPrivateNetwork, resolver: { host in try await pool.run { Self.resolve(host) } },
+            addressPolicy: Self.isPublic)
     }
 
     /// Creates a guard that resolves and judges addresses its own way (tests stand in for DNS with it).
@@ -77,7 +73,7 @@ public struct OutboundGuard: Sendable {
     /// Runs `body` with a client that connects to `target`'s checked address: `client` itself when there is nothing
     /// to pin, else a client of its own for this request, shut down afterwards.
     public func withClient<T: Sendable>(
-        for target: Target, default client: HTTPClient = OutboundGuard.client, _ body: (HTTPClient) async throws -> T
+        for target: Target, default client: HTTPClient, _ body: (HTTPClient) async throws -> T
     ) async throws -> T {
         guard let address = target.address else { return try await body(client) }
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
@@ -99,35 +95,26 @@ public struct OutboundGuard: Sendable {
         return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
-    /// The numeric addresses of a host name (or of an address literal).
-    @Sendable static func resolve(_ host: String) async throws -> [String] {
-        try await withCheckedThrowingContinuation { continuation in
-            // getaddrinfo blocks: keep it off the cooperative pool.
-            DispatchQueue.global().async {
-                var hints = addrinfo()
-                hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-                var result: UnsafeMutablePointer<addrinfo>?
-                guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else {
-                    continuation.resume(returning: [])
-                    return
-                }
-                defer { freeaddrinfo(first) }
-                var addresses: [String] = []
-                var cursor: UnsafeMutablePointer<addrinfo>? = first
-                while let entry = cursor {
-                    var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-                    if getnameinfo(
-                        entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0
-                    {
-                        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-                        addresses.append(String(decoding: bytes, as: UTF8.self))
-                    }
-                    cursor = entry.pointee.ai_next
-                }
-                var seen = Set<String>()
-                continuation.resume(returning: addresses.filter { seen.insert($0).inserted })
+    /// The numeric addresses of a host name (or of an address literal). It blocks the calling thread: call it on a
+    /// CPU pool.
+    static func resolve(_ host: String) -> [String] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return [] }
+        defer { freeaddrinfo(first) }
+        var addresses: [String] = []
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let entry = cursor {
+            var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+            if getnameinfo(entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+                let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+                addresses.append(String(decoding: bytes, as: UTF8.self))
             }
+            cursor = entry.pointee.ai_next
         }
+        var seen = Set<String>()
+        return addresses.filter { seen.insert($0).inserted }
     }
 
     /// Whether a numeric address is public: not loopback, private, link-local (cloud metadata), shared, multicast or

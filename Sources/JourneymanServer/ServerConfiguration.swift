@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     /// How many tasks run at once.
     public var workers: Int
+    /// Threads of the CPU pool, where images are encoded, decoded, rendered and thumbnailed and host names resolved.
+    public var cpuThreads: Int = ProcessInfo.processInfo.activeProcessorCount
     /// Largest request body, in bytes.
     public var maxBodyBytes: Int
     /// Credits a new application starts with.

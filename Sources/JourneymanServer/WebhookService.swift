@@ -35,7 +35,7 @@ public struct WebhookPolicy: Sendable {
 public struct WebhookService: Service {
     let store: any TaskStore
     let renderers: [String: any WebhookBodyRenderer]
-    let client: HTTPClient
+    let client: OutboundClient
     let signal: WorkSignal
     let policy: WebhookPolicy
     let outbound: OutboundGuard
@@ -46,7 +46,7 @@ public struct WebhookService: Service {
 
     /// Creates the sender.
     public init(
-        store: any TaskStore, renderers: [String: any WebhookBodyRenderer], client: HTTPClient = OutboundGuard.client, signal: WorkSignal,
+        store: any TaskStore, renderers: [String: any WebhookBodyRenderer], client: OutboundClient, signal: WorkSignal,
         policy: WebhookPolicy, outbound: OutboundGuard, instanceID: String, observer: any TaskObserver = NoTaskObserver(),
         now: @escaping @Sendable () -> Double, logger: Logger
     ) {
@@ -140,7 +140,7 @@ public struct WebhookService: Service {
             )
             request.body = .bytes(ByteBuffer(string: body))
             // Connected to the address just checked, never to a second lookup of the name.
-            let status = try await outbound.withClient(for: target, default: client) { [request, policy] client in
+            let status = try await outbound.withClient(for: target, default: client.http) { [request, policy] client in
                 let response = try await client.execute(request, timeout: .milliseconds(Int64(policy.timeout * 1000)))
                 // Read (and drop) a little of the answer so the connection can be reused.
                 _ = try? await response.body.collect(upTo: 64 * 1024)

@@ -40,6 +40,17 @@ public final class PostgresTaskStore: TaskStore {
         pool.cancel()
     }
 
+    /// Ends the pool: its connections close. Waits for that at most five seconds, since a pool retrying a database
+    /// that went away may take longer to notice its cancellation; it ends on its own later.
+    public func close() async {
+        pool.cancel()
+        let pool = pool
+        _ = await firstWithin(.seconds(5), otherwise: false) {
+            await pool.value
+            return true
+        }
+    }
+
     /// Applies pending migrations (once per store; again after a failure). Every operation awaits it first.
     public func migrate() async throws {
         let migration = schemaReady.withLock { current -> Task<Void, any Error> in
@@ -405,7 +416,8 @@ public final class PostgresTaskStore: TaskStore {
         )
         let counted = try result.map { row in
             let (applicationID, state, count, maxRunning) = try row.decode((String, String, Int, Int?).self)
-            return QueueCountRow(applicationID: applicationID, state: TaskState(rawValue: state) ?? .pending, count: count, maxRunning: maxRunning)
+            return QueueCountRow(
+                applicationID: applicationID, state: TaskState(rawValue: state) ?? .pending, count: count, maxRunning: maxRunning)
         }
         return StoreRules.queueCounts(counted, limits: limits)
     }
@@ -508,8 +520,10 @@ public final class PostgresTaskStore: TaskStore {
         let latest = PostgresMigrations.all.map(\.version).max() ?? 0
         return await withinFiveSeconds(otherwise: .unreachable) {
             // A schema without the migrations table has none of them.
-            let rows = try? await self.client.query("SELECT COALESCE(MAX(version), 0)::bigint FROM journeyman_migrations", logger: self.logger)
-                .collect()
+            let rows = try? await self.client.query(
+                "SELECT COALESCE(MAX(version), 0)::bigint FROM journeyman_migrations", logger: self.logger
+            )
+            .collect()
             let applied = (try? rows?.first?.decode(Int.self)) ?? 0
             return applied >= latest ? .ready : .schemaBehind
         }

@@ -1,10 +1,12 @@
 import Foundation
 import GRDB
 import JourneymanCore
+import Synchronization
 
 /// The embedded store: one SQLite file in WAL mode, shared safely with `journeyman token` run beside a server.
 public final class SQLiteTaskStore: TaskStore {
     private let pool: DatabasePool
+    private let closed = Atomic<Bool>(false)
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -622,6 +624,20 @@ public final class SQLiteTaskStore: TaskStore {
             return try await pool.read { db in try Self.migrator.hasCompletedMigrations(db) } ? .ready : .schemaBehind
         } catch {
             return .unreachable
+        }
+    }
+
+    /// Moves what the write-ahead log holds into the database file, empties the log, and closes every connection.
+    /// The close blocks its thread while queries end, so it runs on Dispatch's queue.
+    public func close() async {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
+        let pool = pool
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                try? pool.close()
+                continuation.resume()
+            }
         }
     }
 

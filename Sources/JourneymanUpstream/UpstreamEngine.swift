@@ -35,8 +35,8 @@ public struct UpstreamEngine: Engine {
         health = UpstreamHealth()
         transport = UpstreamTransport(client: client, settings: settings, counters: counters, health: health, logger: logger)
         switch settings.kind {
-        case .midjourneyAPI, .midjourneyProxy:
-            contract = PublicServiceContract(transport: transport)
+        case .midjourneyAPI: contract = PublicServiceContract(transport: transport)
+        case .midjourneyProxy: contract = ProxyUpstreamContract(transport: transport)
         }
         poller = UpstreamPoller(contract: contract, transport: transport, interval: settings.pollInterval, logger: logger)
         service = UpstreamPollerService(poller: poller)
@@ -69,7 +69,8 @@ public struct UpstreamEngine: Engine {
         } catch {
             throw EngineError(code: .internalError, message: "The upstream's image is no PNG or JPEG.")
         }
-        let lineage = UpstreamLineage(upstream: settings.name, taskID: upstreamID, imageID: status.imageID, buttons: status.buttons.isEmpty ? nil : status.buttons)
+        let lineage = UpstreamLineage(
+            upstream: settings.name, taskID: upstreamID, imageID: status.imageID, buttons: status.buttons.isEmpty ? nil : status.buttons)
         // The seed is the upstream's (a prompt without --seed is seeded there); a failure to learn it is not the task's.
         let seed = try? await transport.withRetries("seed") { try await contract.seed(of: lineage) }
         return ImagineOutput(
@@ -120,7 +121,8 @@ public struct UpstreamEngine: Engine {
         let sent = recorded?.submissions ?? 0
         guard sent < 2 else {
             throw EngineError(
-                code: .internalError, message: "The task was sent upstream twice without its upstream id being recorded; it is not sent again.")
+                code: .internalError,
+                message: "The task was sent upstream twice without its upstream id being recorded; it is not sent again.")
         }
         if sent == 1 {
             logger.warning(
@@ -173,7 +175,8 @@ public struct UpstreamEngine: Engine {
             throw EngineError(code: .badRequest, message: "The source image was not made by an upstream; follow it up where it was made.")
         }
         guard parent.upstream == settings.name else {
-            throw EngineError(code: .badRequest, message: "The source image was made by the upstream '\(parent.upstream)', which is not configured now.")
+            throw EngineError(
+                code: .badRequest, message: "The source image was made by the upstream '\(parent.upstream)', which is not configured now.")
         }
         return parent
     }

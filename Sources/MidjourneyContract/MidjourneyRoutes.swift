@@ -24,6 +24,8 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
     public let maxBodyBytes: Int
     /// Finished tasks' record bytes, answered without reading the store again.
     public let records: FinishedRecords
+    /// Where thumbnails are rendered.
+    let pool: CPUPool
 
     /// Paths the POST endpoints answer (a wrong method on them is a 405).
     public static var paths: [String] {
@@ -36,8 +38,9 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
     /// Creates the routes.
     public init(
         domain: TaskDomain, engine: any Engine, rendering: MidjourneyRendering, blobs: any BlobStore, outbound: any OutboundPolicy,
-        maxBodyBytes: Int, records: FinishedRecords = FinishedRecords()
+        maxBodyBytes: Int, records: FinishedRecords = FinishedRecords(), pool: CPUPool = .shared
     ) {
+        self.pool = pool
         self.records = records
         self.domain = domain
         self.engine = engine
@@ -49,7 +52,7 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
 
     /// Adds the routes: images without auth, everything else behind the bearer token.
     public func addRoutes(to router: Router<Context>) {
-        ImageController<Context>(blobs: blobs).addRoutes(to: router)
+        ImageController<Context>(blobs: blobs, renderer: ThumbnailRenderer(pool: pool)).addRoutes(to: router)
         let authenticated = router.group()
             .add(middleware: AuthenticationMiddleware<Context>(access: domain.access, token: AuthenticationMiddleware<Context>.bearerToken))
         authenticated.post("/midjourney/imagine") { request, context in try await imagine(request, context) }

@@ -30,14 +30,14 @@ final class ThumbnailRenderer: Sendable {
     /// Most pixels a source may have to be thumbnailed.
     let maxSourcePixels: Int
     let cache: ThumbnailCache
-    private let pool: NIOThreadPool
+    private let pool: CPUPool
     private let inFlight = Mutex<[String: Task<[UInt8], any Error>]>([:])
 
-    /// A renderer on `pool` (NIO's shared blocking pool by default: one thread a core). Only a render running on a
-    /// pool thread holds decoded pixels; one waiting holds the encoded source it was handed.
+    /// A renderer on `pool` (the server's CPU pool). Only a render running on a pool thread holds decoded pixels; one
+    /// waiting holds the encoded source it was handed.
     init(
         maxRenders: Int = 8 * System.coreCount, cacheBytes: Int = 64 * 1024 * 1024, maxSourcePixels: Int = 64_000_000,
-        pool: NIOThreadPool = .singleton
+        pool: CPUPool = .shared
     ) {
         self.maxRenders = max(1, maxRenders)
         self.maxSourcePixels = maxSourcePixels
@@ -65,7 +65,7 @@ final class ThumbnailRenderer: Sendable {
             guard inFlight.count < maxRenders else { return nil }
             let task = Task { [pool, cache] in
                 defer { _ = self.inFlight.withLock { $0.removeValue(forKey: key) } }
-                let bytes = try await pool.runIfActive {
+                let bytes = try await pool.run {
                     let image = try PNG.decode(source, maxPixels: self.maxSourcePixels)
                     switch variant {
                     case .percent(let percent): return try PNG.encode(image.thumbnail(percent: percent))

@@ -24,6 +24,34 @@ public enum ButtonJob: Sendable, Equatable {
     /// Upscale (Creative).
     case upscaleCreative
 
+    /// Every job, in the order the buttons are shown.
+    public static let all: [ButtonJob] =
+        (1...4).map { .upsample($0) } + (1...4).map { .variation($0) }
+        + [.reroll, .upscaleSubtle, .upscaleCreative, .lowVariation, .highVariation, .inpaint, .outpaint(50), .outpaint(75)]
+        + ["left", "right", "up", "down"].map { .pan($0) }
+
+    /// The public contract's name of the action this job performs (`upscale2`, `variation_region`, `pan_left`, ...).
+    public var actionName: String {
+        switch self {
+        case .upsample(let n): return "upscale\(n)"
+        case .variation(let n): return "variation\(n)"
+        case .reroll: return "reroll"
+        case .lowVariation: return "variation_subtle"
+        case .highVariation: return "variation_strong"
+        case .inpaint: return "variation_region"
+        case .outpaint(let percent): return percent == 50 ? "zoom_out_2x" : "zoom_out_1_5x"
+        case .pan(let direction): return "pan_\(direction)"
+        case .upscaleSubtle: return "upscale_2x"
+        case .upscaleCreative: return "upscale_4x"
+        }
+    }
+
+    /// The job of a public contract's action name; nil for `generate` and names no button has.
+    public init?(actionName: String) {
+        guard let job = Self.all.first(where: { $0.actionName == actionName }) else { return nil }
+        self = job
+    }
+
     /// The `customId` of this job on the image `hash` names.
     public func customID(hash: String) -> String {
         switch self {

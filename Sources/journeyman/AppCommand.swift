@@ -16,27 +16,29 @@ struct AppCommand: AsyncParsableCommand {
         @OptionGroup var store: TokenCommand.StoreOptions
 
         func run() async throws {
-            let store = try store.openStore()
-            let usage = Dictionary(uniqueKeysWithValues: try await store.usage().map { ($0.applicationID, $0) })
-            let applications = try await store.applications()
-            if applications.isEmpty {
-                print("no applications yet: `journeyman token create --name NAME` makes one")
-                return
-            }
-            let table = TextTable(columns: [
-                ("APPLICATION", 38), ("NAME", 17), ("CREDITS", 9), ("SPENT", 9), ("LIMITS (run/wait)", 19), ("TASKS", 0),
-            ])
-            print(table.header)
-            for application in applications {
-                let used = usage[application.id]
-                let tasks = (used?.tasksByState ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                let limits = "\(application.maxRunning.map(String.init) ?? "-")/\(application.maxPending.map(String.init) ?? "-")"
-                print(
-                    table.row([
-                        application.id, application.name, String(application.credits), String(used?.creditsSpent ?? 0), limits,
-                        tasks.isEmpty ? "none" : tasks,
-                    ])
-                )
+            try await self.store.withStore { store in
+                let usage = Dictionary(uniqueKeysWithValues: try await store.usage().map { ($0.applicationID, $0) })
+                let applications = try await store.applications()
+                if applications.isEmpty {
+                    print("no applications yet: `journeyman token create --name NAME` makes one")
+                    return
+                }
+                let table = TextTable(columns: [
+                    ("APPLICATION", 38), ("NAME", 17), ("CREDITS", 9), ("SPENT", 9), ("LIMITS (run/wait)", 19), ("TASKS", 0),
+                ])
+                print(table.header)
+                for application in applications {
+                    let used = usage[application.id]
+                    let tasks = (used?.tasksByState ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                        separator: ", ")
+                    let limits = "\(application.maxRunning.map(String.init) ?? "-")/\(application.maxPending.map(String.init) ?? "-")"
+                    print(
+                        table.row([
+                            application.id, application.name, String(application.credits), String(used?.creditsSpent ?? 0), limits,
+                            tasks.isEmpty ? "none" : tasks,
+                        ])
+                    )
+                }
             }
         }
     }
@@ -50,23 +52,24 @@ struct AppCommand: AsyncParsableCommand {
         @OptionGroup var store: TokenCommand.StoreOptions
 
         func run() async throws {
-            let store = try store.openStore()
-            guard let found = try await store.application(id: application) else {
-                throw ValidationError("there is no application \(application)")
-            }
-            let usage = try await store.usage().first { $0.applicationID == found.id }
-            print("application:    \(found.id) (\(found.name))")
-            print("credits:        \(found.credits) (spent \(usage?.creditsSpent ?? 0))")
-            print(
-                "limits:         running \(found.maxRunning.map(String.init) ?? "server default"), waiting \(found.maxPending.map(String.init) ?? "server default")"
-            )
-            print("administrator:  \(found.administrator ? "yes (operates the server in the web console)" : "no")")
-            print("webhook secret: \(found.webhookSecret)")
-            for credential in try await store.credentials() where credential.applicationID == found.id {
-                let rate = credential.ratePerSecond.map { "\($0)/s burst \(credential.rateBurst ?? 0)" } ?? "server default"
+            try await self.store.withStore { store in
+                guard let found = try await store.application(id: application) else {
+                    throw ValidationError("there is no application \(application)")
+                }
+                let usage = try await store.usage().first { $0.applicationID == found.id }
+                print("application:    \(found.id) (\(found.name))")
+                print("credits:        \(found.credits) (spent \(usage?.creditsSpent ?? 0))")
                 print(
-                    "credential:     \(credential.id) \(credential.name) [\(credential.scopes.map(\.rawValue).sorted().joined(separator: ","))] rate \(rate)\(credential.revoked ? " revoked" : "")"
+                    "limits:         running \(found.maxRunning.map(String.init) ?? "server default"), waiting \(found.maxPending.map(String.init) ?? "server default")"
                 )
+                print("administrator:  \(found.administrator ? "yes (operates the server in the web console)" : "no")")
+                print("webhook secret: \(found.webhookSecret)")
+                for credential in try await store.credentials() where credential.applicationID == found.id {
+                    let rate = credential.ratePerSecond.map { "\($0)/s burst \(credential.rateBurst ?? 0)" } ?? "server default"
+                    print(
+                        "credential:     \(credential.id) \(credential.name) [\(credential.scopes.map(\.rawValue).sorted().joined(separator: ","))] rate \(rate)\(credential.revoked ? " revoked" : "")"
+                    )
+                }
             }
         }
     }
@@ -83,7 +86,7 @@ struct AppCommand: AsyncParsableCommand {
         @OptionGroup var store: TokenCommand.StoreOptions
 
         func run() async throws {
-            guard let balance = try await store.openStore().addCredits(applicationID: application, amount: add) else {
+            guard let balance = try await store.withStore({ try await $0.addCredits(applicationID: application, amount: add) }) else {
                 throw ValidationError("there is no application \(application)")
             }
             print("credits: \(balance)")
@@ -110,7 +113,11 @@ struct AppCommand: AsyncParsableCommand {
             guard maxRunning.map({ $0 >= 1 }) ?? true, maxPending.map({ $0 >= 0 }) ?? true else {
                 throw ValidationError("--max-running must be at least 1 and --max-pending 0 or more")
             }
-            guard try await store.openStore().setLimits(applicationID: application, maxRunning: maxRunning, maxPending: maxPending) else {
+            guard
+                try await store.withStore({
+                    try await $0.setLimits(applicationID: application, maxRunning: maxRunning, maxPending: maxPending)
+                })
+            else {
                 throw ValidationError("there is no application \(application)")
             }
             print(
@@ -140,7 +147,8 @@ struct AppCommand: AsyncParsableCommand {
             guard perSecond.map({ $0 > 0 }) ?? true, burst.map({ $0 >= 1 }) ?? true else {
                 throw ValidationError("--per-second must be above 0 and --burst at least 1")
             }
-            guard try await store.openStore().setRateLimit(credentialID: credential, perSecond: perSecond, burst: burst) else {
+            guard try await store.withStore({ try await $0.setRateLimit(credentialID: credential, perSecond: perSecond, burst: burst) })
+            else {
                 throw ValidationError("there is no credential \(credential)")
             }
             print("rate limit: \(perSecond.map { "\($0)/s" } ?? "server default"), burst \(burst.map(String.init) ?? "server default")")
@@ -167,7 +175,7 @@ struct AppCommand: AsyncParsableCommand {
         @OptionGroup var store: TokenCommand.StoreOptions
 
         func run() async throws {
-            guard try await store.openStore().setAdministrator(applicationID: application, administrator: !off) else {
+            guard try await store.withStore({ try await $0.setAdministrator(applicationID: application, administrator: !off) }) else {
                 throw ValidationError("there is no application \(application)")
             }
             print("administrator: \(off ? "no" : "yes")")

@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the server: the HTTP API, the workers and the image store.",
         discussion: """
             Every option can also be given as an environment variable (JOURNEYMAN_HOST, JOURNEYMAN_PORT, \
-            JOURNEYMAN_DATA, JOURNEYMAN_PUBLIC_URL, JOURNEYMAN_WORKERS, JOURNEYMAN_LOG_LEVEL, \
+            JOURNEYMAN_DATA, JOURNEYMAN_PUBLIC_URL, JOURNEYMAN_WORKERS, JOURNEYMAN_CPU_THREADS, JOURNEYMAN_LOG_LEVEL, \
             JOURNEYMAN_FREE_CREDITS, JOURNEYMAN_MAX_BODY_BYTES); a flag wins over the variable. \
             On an empty data directory it creates the application "default" and prints its token once.
 
@@ -24,9 +24,11 @@ struct ServeCommand: AsyncParsableCommand {
               journeyman serve --database-url postgres://journeyman@db:5432/journeyman --metrics-port 9090 --log-format json
               JOURNEYMAN_UPSTREAM_TOKEN=$PROVIDER_TOKEN journeyman serve --engine upstream --upstream-url https://api.example
               journeyman serve --engine upstream --upstream-url http://10.0.0.5:8080 --upstream-token $TOKEN --upstream-poll-interval 1
+              journeyman serve --engine upstream --upstream-kind midjourney-proxy --upstream-url http://proxy.internal:8080 --upstream-token $MJ_API_SECRET
 
-            With --engine upstream, every task is sent to that provider (the public service's contract, which another \
-            Journeyman also serves) and followed by batch polling; its images are downloaded here, so links, thumbnails, \
+            With --engine upstream, every task is sent to that provider (the public service's contract, or with \
+            --upstream-kind midjourney-proxy the proxy's /mj contract; another Journeyman serves both) and followed by \
+            batch polling; its images are downloaded here, so links, thumbnails, \
             credits, limits and webhooks are this server's own. Give the token by JOURNEYMAN_UPSTREAM_TOKEN rather than \
             on the command line, where other users of the machine can see it.
             """
@@ -46,6 +48,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "How many tasks run at once. (env: JOURNEYMAN_WORKERS, default: number of cores)")
     var workers: Int?
+
+    @Option(
+        help:
+            "Threads for CPU work: rendering, image codecs, thumbnails, masks, DNS. (env: JOURNEYMAN_CPU_THREADS, default: number of cores)"
+    )
+    var cpuThreads: Int?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical. (env: JOURNEYMAN_LOG_LEVEL, default: info)")
     var logLevel: String?
@@ -136,7 +144,8 @@ struct ServeCommand: AsyncParsableCommand {
     var upstreamToken: String?
 
     @Option(
-        help: "With --engine upstream: the provider's contract, 'midjourney-api' (the public service). (env: JOURNEYMAN_UPSTREAM_KIND, default: midjourney-api)"
+        help:
+            "With --engine upstream: the provider's contract, 'midjourney-api' (the public service) or 'midjourney-proxy' (/mj/...). (env: JOURNEYMAN_UPSTREAM_KIND, default: midjourney-api)"
     )
     var upstreamKind: String?
 
@@ -149,7 +158,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Collect no metrics and serve no /metrics.")
     var noMetrics = false
 
-    @Option(help: "Log lines as 'text' (readable) or 'json' (one object a line, for log collectors). (env: JOURNEYMAN_LOG_FORMAT, default: text)")
+    @Option(
+        help:
+            "Log lines as 'text' (readable) or 'json' (one object a line, for log collectors). (env: JOURNEYMAN_LOG_FORMAT, default: text)")
     var logFormat: String?
 
     @Option(help: "Seconds /readyz answers 503 after SIGTERM before the server stops taking requests (for load balancers).")
@@ -166,6 +177,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Upstream tasks mostly wait on the provider: many run at once without using this machine's cores.
         let defaultWorkers = configuration.upstream == nil ? configuration.workers : max(configuration.workers, 32)
         configuration.workers = try workers ?? Self.integer(environment, "JOURNEYMAN_WORKERS") ?? defaultWorkers
+        configuration.cpuThreads = try cpuThreads ?? Self.integer(environment, "JOURNEYMAN_CPU_THREADS") ?? configuration.cpuThreads
         configuration.freeCredits = try freeCredits ?? Self.integer(environment, "JOURNEYMAN_FREE_CREDITS") ?? configuration.freeCredits
         configuration.maxBodyBytes =
             try maxBodyBytes ?? Self.integer(environment, "JOURNEYMAN_MAX_BODY_BYTES") ?? configuration.maxBodyBytes
@@ -175,6 +187,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (0...65535).contains(configuration.port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard configuration.workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
+        guard configuration.cpuThreads >= 1 else { throw ValidationError("--cpu-threads must be at least 1") }
         guard leaseSeconds >= 1, shutdownGrace >= 0, taskTimeout >= 1 else {
             throw ValidationError("--lease-seconds and --task-timeout must be at least 1, --shutdown-grace 0 or more")
         }
@@ -266,6 +279,7 @@ struct ServeCommand: AsyncParsableCommand {
             metadata: [
                 "address": "\(configuration.host):\(configuration.port)", "data": "\(configuration.dataDirectory)",
                 "public_url": "\(configuration.effectivePublicURL)", "workers": "\(configuration.workers)",
+                "cpu_threads": "\(configuration.cpuThreads)",
                 "store": "\(configuration.databaseURL == nil ? "sqlite" : "postgresql")",
                 "engine": "\(configuration.upstream.map { "upstream \($0)" } ?? "local")",
             ]
@@ -298,8 +312,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--engine upstream needs --upstream-url (or JOURNEYMAN_UPSTREAM_URL): an http or https URL")
         }
         guard let token else { throw ValidationError("--engine upstream needs --upstream-token (or JOURNEYMAN_UPSTREAM_TOKEN)") }
-        guard let kind = UpstreamSettings.Kind(rawValue: kindName), kind == .midjourneyAPI else {
-            throw ValidationError("--upstream-kind must be 'midjourney-api', not '\(kindName)'")
+        guard let kind = UpstreamSettings.Kind(rawValue: kindName) else {
+            throw ValidationError("--upstream-kind must be 'midjourney-api' or 'midjourney-proxy', not '\(kindName)'")
         }
         guard upstreamPollInterval >= 0.05 else { throw ValidationError("--upstream-poll-interval must be at least 0.05 seconds") }
         return UpstreamSettings(

@@ -23,9 +23,23 @@ struct TokenCommand: AsyncParsableCommand {
         )
         var databaseURL: String?
 
-        /// The one place commands open the store: PostgreSQL when a database URL is given, else the data directory's SQLite file.
-        /// A PostgreSQL store runs its connection pool until it is released, so it works for as long as the command holds it.
-        func openStore() throws -> any TaskStore {
+        /// Runs `body` with the store open, and closes it afterwards (after a failure too): the SQLite file's log is
+        /// checkpointed, a PostgreSQL pool's connections end.
+        func withStore<Value: Sendable>(_ body: (any TaskStore) async throws -> Value) async throws -> Value {
+            let store = try openStore()
+            do {
+                let value = try await body(store)
+                await store.close()
+                return value
+            } catch {
+                await store.close()
+                throw error
+            }
+        }
+
+        /// The one place commands open the store: PostgreSQL when a database URL is given, else the data directory's
+        /// SQLite file. Commands use it through `withStore`, which closes it.
+        private func openStore() throws -> any TaskStore {
             let environment = ProcessInfo.processInfo.environment
             if let url = (databaseURL ?? environment["JOURNEYMAN_DATABASE_URL"]).flatMap({ $0.isEmpty ? nil : $0 }) {
                 do {
@@ -70,12 +84,13 @@ struct TokenCommand: AsyncParsableCommand {
             }
             guard credits >= 0 else { throw ValidationError("--credits must be 0 or more") }
             let expiresAt = try expires.map(Self.expiry)
-            let administration = Administration(store: try store.openStore())
             let created: Administration.CreatedCredential
             do {
-                created = try await administration.createCredential(
-                    name: name, applicationID: application, scopes: scopeSet, credits: credits, expiresAt: expiresAt
-                )
+                created = try await store.withStore { store in
+                    try await Administration(store: store).createCredential(
+                        name: name, applicationID: application, scopes: scopeSet, credits: credits, expiresAt: expiresAt
+                    )
+                }
             } catch StoreError.unknownApplication(let id) {
                 throw ValidationError("there is no application \(id); `journeyman token list` shows them")
             }
@@ -110,27 +125,28 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openStore()
-            let applications = Dictionary(uniqueKeysWithValues: try await store.applications().map { ($0.id, $0) })
-            let credentials = try await store.credentials()
-            if credentials.isEmpty {
-                print("no credentials yet: `journeyman token create --name NAME` makes one")
-                return
-            }
-            let table = TextTable(columns: [
-                ("CREDENTIAL", 38), ("APPLICATION", 38), ("NAME", 17), ("CREDITS", 9), ("SCOPES", 24), ("STATE", 0),
-            ])
-            print(table.header)
-            let now = Date().timeIntervalSince1970
-            for credential in credentials {
-                let application = applications[credential.applicationID]
-                let state = credential.revoked ? "revoked" : (credential.expiresAt.map { $0 <= now } == true ? "expired" : "active")
-                print(
-                    table.row([
-                        credential.id, credential.applicationID, credential.name, String(application?.credits ?? 0),
-                        credential.scopes.map(\.rawValue).sorted().joined(separator: ","), state,
-                    ])
-                )
+            try await self.store.withStore { store in
+                let applications = Dictionary(uniqueKeysWithValues: try await store.applications().map { ($0.id, $0) })
+                let credentials = try await store.credentials()
+                if credentials.isEmpty {
+                    print("no credentials yet: `journeyman token create --name NAME` makes one")
+                    return
+                }
+                let table = TextTable(columns: [
+                    ("CREDENTIAL", 38), ("APPLICATION", 38), ("NAME", 17), ("CREDITS", 9), ("SCOPES", 24), ("STATE", 0),
+                ])
+                print(table.header)
+                let now = Date().timeIntervalSince1970
+                for credential in credentials {
+                    let application = applications[credential.applicationID]
+                    let state = credential.revoked ? "revoked" : (credential.expiresAt.map { $0 <= now } == true ? "expired" : "active")
+                    print(
+                        table.row([
+                            credential.id, credential.applicationID, credential.name, String(application?.credits ?? 0),
+                            credential.scopes.map(\.rawValue).sorted().joined(separator: ","), state,
+                        ])
+                    )
+                }
             }
         }
     }
@@ -144,7 +160,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            guard try await store.openStore().revokeCredential(id: id) else {
+            guard try await store.withStore({ try await $0.revokeCredential(id: id) }) else {
                 throw ValidationError("there is no credential \(id)")
             }
             print("revoked \(id)")

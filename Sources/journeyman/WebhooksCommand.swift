@@ -23,7 +23,7 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
-            let deliveries = try await store.openStore().deliveries(taskID: task, limit: limit)
+            let deliveries = try await store.withStore { try await $0.deliveries(taskID: task, limit: limit) }
             if deliveries.isEmpty {
                 print("no webhook deliveries\(task.map { " for task \($0)" } ?? "")")
                 return

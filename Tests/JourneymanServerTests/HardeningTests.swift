@@ -189,10 +189,9 @@ struct HardeningTests {
 
     @Test func identicalThumbnailRequestsShareOneRenderAndTooManyAreRefusedWith429() async throws {
         // A pool of one thread, held busy, so renders stay in flight for as long as the test needs.
-        let pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
+        let pool = CPUPool.bounded(threads: 1)
         let gate = DispatchSemaphore(value: 0)
-        let blocker = Task { try await pool.runIfActive { gate.wait() } }
+        let blocker = Task { try await pool.run { gate.wait() } }
         let renderer = ThumbnailRenderer(maxRenders: 1, cacheBytes: 1 << 20, pool: pool)
         let source = try PNG.encode(RGBAImage(width: 64, height: 64, fill: RGBA(r: 9, g: 99, b: 199)))
         let first = Task { try await renderer.thumbnail(of: "a.png", source: source, variant: .width(16)) }
@@ -212,14 +211,13 @@ struct HardeningTests {
         #expect(try pngSize(a) == (16, 16))
         #expect(renderer.rendersInFlight == 0)
         #expect(renderer.cache.get("a.png|w16") == a)
-        try await pool.shutdownGracefully()
+        await pool.shutdown()
     }
 
     @Test func aRefusedThumbnailIsA429InTheEnvelopeWithRetryAfter() async throws {
-        let pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
+        let pool = CPUPool.bounded(threads: 1)
         let gate = DispatchSemaphore(value: 0)
-        let blocker = Task { try await pool.runIfActive { gate.wait() } }
+        let blocker = Task { try await pool.run { gate.wait() } }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-test-\(UUID().uuidString)")
         let blobs = try FileBlobStore(directory: directory)
         let id = UUID().uuidString.lowercased()
@@ -240,7 +238,7 @@ struct HardeningTests {
             #expect(try await held.value.status == .ok)
         }
         try await blocker.value
-        try await pool.shutdownGracefully()
+        await pool.shutdown()
     }
 
     @Test func theThumbnailCacheIsBoundedByBytes() {

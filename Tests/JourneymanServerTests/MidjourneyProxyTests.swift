@@ -37,6 +37,17 @@ struct MidjourneyProxyIDTests {
         #expect(ButtonJob.parse("MJ::JOB::upsample::5::1") == nil)
         #expect(ButtonJob.parse("nonsense") == nil)
     }
+
+    @Test func everyActionButGenerateHasExactlyOneButtonAndBack() {
+        let names = ImagineAction.allCases.filter { $0 != .generate }.map(\.rawValue)
+        #expect(ButtonJob.all.map(\.actionName).sorted() == names.sorted())
+        for name in names {
+            #expect(ButtonJob(actionName: name)?.actionName == name)
+            let job = ButtonJob(actionName: name)
+            #expect(job.flatMap { ButtonJob.parse($0.customID(hash: "9"))?.job } == job, "\(name)")
+        }
+        #expect(ButtonJob(actionName: "generate") == nil)
+    }
 }
 
 @Suite("MidjourneyProxy contract", .timeLimit(.minutes(10)))

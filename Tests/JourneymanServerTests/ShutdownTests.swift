@@ -11,7 +11,9 @@ struct ShutdownTests {
         let created = try runJourneyman(["token", "create", "--name", "sigterm", "--credits", "1000", "--data", data])
         let token = try #require(created.split(separator: "\n").last.map(String.init))
         // One worker, no grace, and a lease far longer than the test: only the release can make the task pending again.
-        let arguments = ["--workers", "1", "--shutdown-grace", "0", "--lease-seconds", "600", "--rate-limit", "10000", "--rate-burst", "10000"]
+        let arguments = [
+            "--workers", "1", "--shutdown-grace", "0", "--lease-seconds", "600", "--rate-limit", "10000", "--rate-burst", "10000",
+        ]
         var server = try ServeProcess(data: data, port: try freePort(), arguments: arguments)
         defer { server.terminate() }
         try await server.waitUntilHealthy()
@@ -59,4 +61,36 @@ struct ShutdownTests {
             return
         }
     }
+
+    @Test func aCommandAndAServerStoppedBySIGTERMCloseTheStoreLeavingAnEmptyWriteAheadLog() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-close-\(UUID().uuidString)").path
+        let wal = data + "/journeyman.sqlite-wal"
+        // A process that exits without closing its SQLite connections leaves the log it wrote behind, unmerged.
+        let created = try runJourneyman(["token", "create", "--name", "closing", "--credits", "100", "--data", data])
+        let token = try #require(created.split(separator: "\n").last.map(String.init))
+        #expect(writeAheadLogBytes(wal) == 0, "the token command closed the store")
+
+        let server = try ServeProcess(data: data, port: try freePort(), arguments: ["--workers", "1", "--drain-seconds", "0"])
+        defer { server.terminate() }
+        try await server.waitUntilHealthy()
+        let answer = try await postJSON(
+            port: server.port, path: "/midjourney/imagine", token: token, body: #"{"prompt":"a closing door","async":false}"#)
+        let id = try #require(answer.string("task_id"))
+        #expect(writeAheadLogBytes(wal) > 0, "a running server writes through the log")
+        kill(server.process.processIdentifier, SIGTERM)
+        server.process.waitUntilExit()
+        let log = (try? String(contentsOf: server.log, encoding: .utf8)) ?? ""
+        #expect(server.process.terminationStatus == 0, "Log:\n\(log)")
+        #expect(log.contains("store, outbound clients and CPU pool closed"), "Log:\n\(log)")
+        #expect(writeAheadLogBytes(wal) == 0, "the server checkpointed and closed the store. Log:\n\(log)")
+
+        let store = try SQLiteTaskStore(path: data + "/journeyman.sqlite")
+        #expect(try await store.task(id: id)?.state == .succeeded)
+        await store.close()
+    }
+}
+
+/// The size of an SQLite write-ahead log, 0 when there is none.
+func writeAheadLogBytes(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
 }

@@ -58,10 +58,12 @@ struct RunningJourneyman: Sendable {
                 let value = try await body(running)
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
+                await server.close()
                 return value
             } catch {
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()
+                await server.close()
                 throw error
             }
         }
@@ -259,7 +261,8 @@ final class FaultyUpstream: Sendable {
             let body = String(buffer: try await request.collectBody(upTo: 1 << 20))
             let count = self.record("/midjourney/imagine", body: body, request: request)
             if body.contains("refuse") {
-                return Self.json(.badRequest, #"{"success":false,"error":{"code":"bad_request","message":"field 'prompt' is refused upstream"}}"#)
+                return Self.json(
+                    .badRequest, #"{"success":false,"error":{"code":"bad_request","message":"field 'prompt' is refused upstream"}}"#)
             }
             switch count {
             case 1:
@@ -287,7 +290,8 @@ final class FaultyUpstream: Sendable {
                 switch poll {
                 case 2: return #"{"id":"\#(id)","state":"running","progress":"50"}"#
                 default:
-                    return #"{"id":"\#(id)","state":"succeeded","progress":100,"response":{"success":true,"image_id":"77\#(poll)","raw_image_url":"http://127.0.0.1:\#(port)/image.png"}}"#
+                    return
+                        #"{"id":"\#(id)","state":"succeeded","progress":100,"response":{"success":true,"image_id":"77\#(poll)","raw_image_url":"http://127.0.0.1:\#(port)/image.png"}}"#
                 }
             }
             if poll == 1 { return Self.json(.badGateway, "bad gateway") }

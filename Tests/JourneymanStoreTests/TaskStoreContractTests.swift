@@ -468,7 +468,8 @@ enum TaskStoreContract {
         #expect(try await store.recordEngineState(taskID: task.id, owner: "live", state: state + " ") == true)
         #expect(try await store.engineState(taskID: task.id) == state + " ")
         #expect(try await store.finishTask(id: task.id, owner: "live", outcome: outcome(.succeeded, finishedAt: 50)))
-        #expect(try await store.recordEngineState(taskID: task.id, owner: "live", state: "late") == false, "a finished task keeps its state")
+        #expect(
+            try await store.recordEngineState(taskID: task.id, owner: "live", state: "late") == false, "a finished task keeps its state")
         #expect(try await store.engineState(taskID: task.id) == state + " ")
     }
 }
@@ -555,5 +556,57 @@ struct TaskStoreContractTests {
 struct PostgresStoreAvailabilityTests {
     @Test func theContractRunsAgainstPostgreSQL() {
         #expect(StoreKind.available.contains(.postgres))
+    }
+}
+
+/// Closing: what a server does last, and what every command does when it is done.
+@Suite("A closed store", .serialized, .timeLimit(.minutes(10)))
+struct ClosedStoreTests {
+    /// The durable stores this run can make, each with a way to open it again.
+    static var durable: [StoreKind] { StoreKind.available.filter { $0 != .memory } }
+
+    @Test(arguments: durable)
+    func closesPromptlyTwiceAndKeepsEverythingForTheNextOpening(_ kind: StoreKind) async throws {
+        let store: any TaskStore
+        let reopen: () throws -> any TaskStore
+        switch kind {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-close-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let path = directory.appendingPathComponent("journeyman.sqlite").path
+            store = try SQLiteTaskStore(path: path)
+            reopen = { try SQLiteTaskStore(path: path) }
+        default:
+            let postgres = try PostgresTestDatabase.freshStore()
+            store = postgres
+            reopen = { PostgresTaskStore(location: postgres.location) }
+        }
+        let application = try await makeApplication(store, credits: 10)
+        let task = makeTask(application.id, createdAt: 1)
+        try await store.insertTask(task, limits: .none)
+
+        let clock = ContinuousClock()
+        let elapsed = await clock.measure {
+            await store.close()
+            await store.close()
+        }
+        #expect(elapsed < .seconds(6), "closing is bounded (five seconds at most for a pool that lingers)")
+
+        let again = try reopen()
+        #expect(try await again.task(id: task.id) == task)
+        #expect(try await again.application(id: application.id)?.credits == 8)
+        await again.close()
+    }
+
+    @Test func closingTheEmbeddedStoreMergesItsWriteAheadLogIntoTheFile() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-wal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("journeyman.sqlite").path
+        let store = try SQLiteTaskStore(path: path)
+        _ = try await makeApplication(store)
+        let size = { ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int) ?? 0 }
+        #expect(size() > 0, "writes go through the log first")
+        await store.close()
+        #expect(size() == 0)
     }
 }

@@ -29,11 +29,14 @@ public struct TaskDomain: Sendable {
         store: any TaskStore, ratePolicy: RatePolicy = RatePolicy(perSecond: 10, burst: 40), limits: TaskLimits = .none,
         moderation: ModerationList = ModerationList(words: []), identifiers: IdentifierFactory = IdentifierFactory(),
         events: TaskEventHub = TaskEventHub(), workSignal: WorkSignal = WorkSignal(), deliverySignal: WorkSignal = WorkSignal(),
-        observer: any TaskObserver = NoTaskObserver(), now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        observer: any TaskObserver = NoTaskObserver(), pool: CPUPool = .shared,
+        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.access = AccessControl(accounts: store, ratePolicy: ratePolicy, observer: observer, now: now)
         self.submission = TaskSubmission(
-            queue: store, queries: store, workSignal: workSignal, identifiers: identifiers, limits: limits, moderation: moderation, observer: observer, now: now
+            queue: store, queries: store, workSignal: workSignal, identifiers: identifiers, limits: limits, moderation: moderation,
+            observer: observer, pool: pool,
+            now: now
         )
         self.reader = TaskReader(queries: store)
         self.following = TaskFollowing(queries: store, events: events)

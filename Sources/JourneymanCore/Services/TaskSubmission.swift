@@ -66,13 +66,16 @@ public struct TaskSubmission: Sendable {
     public let now: @Sendable () -> Double
     /// Told of every accepted task.
     public let observer: any TaskObserver
+    /// Where masks are decoded.
+    public let pool: CPUPool
 
     /// Creates the submission rules over a store.
     public init(
         queue: any TaskQueue, queries: any TaskQueries, workSignal: WorkSignal, identifiers: IdentifierFactory = IdentifierFactory(),
         limits: TaskLimits = .none, moderation: ModerationList = ModerationList(words: []), observer: any TaskObserver = NoTaskObserver(),
-        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        pool: CPUPool = .shared, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
+        self.pool = pool
         self.queue = queue
         self.observer = observer
         self.queries = queries
@@ -120,7 +123,8 @@ public struct TaskSubmission: Sendable {
                 )
             }
             if action == .variationRegion {
-                mask = try Self.validateMask(submission.mask, parent: found)
+                let text = submission.mask
+                mask = try await pool.run { try Self.validateMask(text, parent: found) }
             }
             parent = found
             seed = Self.seedForFollowUp(action, prompt: prompt, parent: found)

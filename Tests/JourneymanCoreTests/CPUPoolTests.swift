@@ -1,0 +1,63 @@
+import Foundation
+import JourneymanCore
+import Synchronization
+import Testing
+
+@Suite("The CPU pool", .timeLimit(.minutes(2)))
+struct CPUPoolTests {
+    @Test func aBoundedPoolRunsNoMoreWorkAtOnceThanItHasThreads() async throws {
+        let pool = CPUPool.bounded(threads: 2)
+        let concurrency = Concurrency()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    try await pool.run {
+                        concurrency.enter()
+                        usleep(20_000)
+                        concurrency.leave()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(concurrency.most <= 2)
+        #expect(concurrency.entered == 8)
+        #expect(pool.threadCount == 2)
+        await pool.shutdown()
+    }
+
+    @Test func workRunsOnThePoolsOwnThreadsNotTheCallers() async throws {
+        let pool = CPUPool.bounded(threads: 1)
+        let caller = pthread_self()
+        let worker = try await pool.run { pthread_self() }
+        #expect(pthread_equal(caller, worker) == 0)
+        // One thread: every piece of work runs on the same one.
+        #expect(pthread_equal(try await pool.run { pthread_self() }, worker) != 0)
+        await pool.shutdown()
+    }
+
+    @Test func aPoolShutDownRefusesNewWorkWithAnError() async throws {
+        let pool = CPUPool.bounded(threads: 1)
+        #expect(try await pool.run { 41 + 1 } == 42)
+        await pool.shutdown()
+        await pool.shutdown()
+        await #expect(throws: CancellationError.self) { try await pool.run { 1 } }
+    }
+}
+
+/// How many pieces of work run at once, and the most that ever did.
+private final class Concurrency: Sendable {
+    private let state = Mutex<(now: Int, most: Int, entered: Int)>((0, 0, 0))
+
+    func enter() {
+        state.withLock { state in
+            state.now += 1
+            state.entered += 1
+            state.most = max(state.most, state.now)
+        }
+    }
+
+    func leave() { state.withLock { $0.now -= 1 } }
+    var most: Int { state.withLock { $0.most } }
+    var entered: Int { state.withLock { $0.entered } }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import JourneymanCore
+import JourneymanImaging
+import JourneymanServer
+import JourneymanUpstream
+import MidjourneyAPI
+import Testing
+
+extension ServerConfiguration {
+    /// Sends every task to a midjourney-proxy upstream at `url` (`/mj/...`), with its `mj-api-secret`.
+    mutating func useProxyUpstream(_ url: String, secret: String) {
+        upstream = UpstreamSettings(
+            kind: .midjourneyProxy, url: url, token: secret, pollInterval: .milliseconds(100), maxBackoffSeconds: 0.5)
+    }
+}
+
+@Suite("Journeyman in front of a midjourney-proxy upstream", .serialized, .timeLimit(.minutes(10)))
+struct UpstreamProxyTests {
+    @Test("A grid and its follow-ups go through a second Journeyman's /mj contract: buttons, the region window, the seed")
+    func aGridAndItsFollowUpsGoThroughTheProxyContract() async throws {
+        try await RunningJourneyman.with { upstream in
+            try await RunningJourneyman.with(configure: { $0.useProxyUpstream(upstream.url, secret: upstream.token) }) { front in
+                let grid = try await front.imagine(#"{"prompt":"a red fox in snow --ar 3:2"}"#)
+                #expect(grid.string("state") == "succeeded", "\(grid)")
+                let gridImage = try #require(grid.response().string("image_id"))
+                let raw = try #require(grid.response().string("raw_image_url"))
+                #expect(raw.hasPrefix(front.url + "/midjourney/images/"), "the links are the front's own: \(raw)")
+
+                let variation = try await front.imagine(#"{"action":"variation1","image_id":"\#(gridImage)"}"#)
+                #expect(variation.string("state") == "succeeded", "\(variation)")
+                let upscale = try await front.imagine(#"{"action":"upscale2","image_id":"\#(gridImage)"}"#)
+                let upscaleImage = try #require(upscale.response().string("image_id"))
+                let width = try #require(upscale.response().int("raw_image_width"))
+                let height = try #require(upscale.response().int("raw_image_height"))
+                #expect(width * 2 == grid.response().int("raw_image_width"))
+                let mask = try PNG.encode(RGBAImage(width: width, height: height, fill: RGBA(r: 255, g: 255, b: 255)))
+                let region = try await front.imagine(
+                    #"{"action":"variation_region","image_id":"\#(upscaleImage)","prompt":"a fox with a scarf","mask":"\#(Data(mask).base64EncodedString())"}"#
+                )
+                #expect(region.string("state") == "succeeded", "\(region)")
+                let zoom = try await front.imagine(#"{"action":"zoom_out_2x","image_id":"\#(upscaleImage)"}"#)
+                #expect(zoom.string("state") == "succeeded", "\(zoom)")
+
+                // Upstream: the tasks came through /mj (their accepted requests are the proxy's echoes), and each
+                // follow-up names the upstream task its front parent was made by.
+                let tasks = try await upstream.server.store.tasks(applicationID: upstream.applicationID, offset: 0, limit: 50)
+                #expect(tasks.count == 5)
+                func task(_ action: ImagineAction) -> TaskSnapshot? { tasks.first { $0.command.imagine?.action == action } }
+                let upstreamGrid = try #require(task(.generate))
+                let upstreamUpscale = try #require(task(.upscale2))
+                #expect(upstreamGrid.acceptedRequest.contains("/imagine"), "\(upstreamGrid.acceptedRequest)")
+                #expect(task(.variation1)?.command.imagine?.parentTaskID == upstreamGrid.id)
+                #expect(upstreamUpscale.command.imagine?.parentTaskID == upstreamGrid.id)
+                #expect(task(.zoomOut2x)?.command.imagine?.parentTaskID == upstreamUpscale.id)
+                let upstreamRegion = try #require(task(.variationRegion))
+                #expect(upstreamRegion.command.imagine?.parentTaskID == upstreamUpscale.id)
+                #expect(upstreamRegion.command.imagine?.prompt == "a fox with a scarf", "the window took the task's own prompt")
+                #expect(upstreamRegion.command.imagine?.mask == Data(mask), "the mask went through the window")
+
+                // The seed is the upstream's, read through /mj/task/{id}/image-seed.
+                let frontSeed = try await front.post("/midjourney/seed", #"{"image_id":"\#(gridImage)"}"#)
+                #expect(frontSeed.status == .ok)
+                #expect(frontSeed.object.string("seed") == upstreamGrid.result?.seed.map(String.init), "\(frontSeed.object)")
+            }
+        }
+    }
+
+    @Test("Describe and shorten go through the proxy's describe and shorten tasks")
+    func describeAndShortenGoThroughTheProxy() async throws {
+        try await RunningJourneyman.with { upstream in
+            try await RunningJourneyman.with(configure: { $0.useProxyUpstream(upstream.url, secret: upstream.token) }) { front in
+                let record = try await front.imagine(#"{"prompt":"a blue teapot on a wooden table"}"#)
+                let imageURL = try #require(record.response().string("raw_image_url"))
+                let described = try await front.post("/midjourney/describe", #"{"image_url":"\#(imageURL)"}"#)
+                #expect(described.status == .ok, "\(String(buffer: described.body))")
+                let upstreamDescribe = try #require(
+                    try await upstream.server.store.tasks(applicationID: upstream.applicationID, offset: 0, limit: 50)
+                        .first { $0.command.describe != nil })
+                guard case .array(let descriptions)? = described.object["descriptions"] else {
+                    Issue.record("no descriptions: \(described.object)")
+                    return
+                }
+                #expect(descriptions.compactMap(\.stringValue) == upstreamDescribe.result?.descriptions, "each prompt unnumbered")
+
+                let prompt = #"{"prompt":"a very large and quite old blue teapot on a table"}"#
+                let shortened = try await front.post("/midjourney/shorten", prompt)
+                let direct = try await upstream.post("/midjourney/shorten", prompt)
+                #expect(shortened.status == .ok, "\(String(buffer: shortened.body))")
+                #expect(shortened.object["prompts"] == direct.object["prompts"])
+            }
+        }
+    }
+
+    @Test("A wrong mj-api-secret marks the proxy upstream down and fails the task, its cost refunded")
+    func aWrongSecretMarksTheProxyDown() async throws {
+        let secret = "jm_wrong_secret_that_must_never_appear"
+        let log = CapturedLog()
+        try await RunningJourneyman.with { upstream in
+            try await RunningJourneyman.with(logger: log.logger(), configure: { $0.useProxyUpstream(upstream.url, secret: secret) }) {
+                front in
+                let before = try #require(try await front.server.store.application(id: front.applicationID)?.credits)
+                let record = try await front.waitForRecord(try await front.submit(#"{"prompt":"a locked gate"}"#))
+                #expect(record.string("state") == "failed")
+                #expect(record.response()["error"]?.objectValue?.string("message")?.contains("credentials") == true, "\(record)")
+                #expect(front.upstreamEngine?.health.downReason != nil)
+                let after = try #require(try await front.server.store.application(id: front.applicationID)?.credits)
+                #expect(after == before)
+                #expect(log.all.allSatisfy { !$0.contains(secret) })
+            }
+        }
+    }
+}
