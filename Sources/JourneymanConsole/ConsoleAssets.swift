@@ -216,13 +216,18 @@ enum ConsoleAssets {
               ", webhook backlog " + data.queue.webhook_backlog }),
             el("h3", { textContent: "Upstreams" }),
             el("p", { textContent: "Engine: " + data.engine.name + (data.engine.upstreams.length ? "" : " (no upstream engine runs)") }),
+            ...(data.engine.upstreams.length ? [table(["Upstream", "Contract", "Health", "In flight", "Calls"], data.engine.upstreams.map((u) =>
+              [u.name, u.kind, u.up ? "up" : "DOWN: " + (u.down_reason || ""), u.in_flight,
+               Object.entries(u.calls).sort().map((e) => e.join(" ")).join(", ")]))] : []),
             el("h3", { textContent: "Applications" }),
             table(["Name", "Credits", "Spent", "Tasks", "Admin"], data.applications.map((a) =>
               [a.name, a.credits, a.credits_spent, Object.entries(a.tasks).map((e) => e.join(" ")).join(", "), a.administrator ? "yes" : ""])),
             el("h3", { textContent: "Tokens" }), create,
             table(["Name", "Application", "Scopes", "State", ""], data.tokens.map((t) => [t.name, t.application_id.slice(0, 8), t.scopes.join(","),
               t.revoked ? "revoked" : "active", t.revoked ? "" : el("button", { type: "button", textContent: "Revoke " + t.name,
-                onclick: async () => { await api("/console/api/tokens/" + t.id + "/revoke", {}); loadOperate(); } })])),
+                onclick: async () => {
+                  try { await api("/console/api/tokens/" + t.id + "/revoke", {}); await loadOperate(); }
+                  catch (e) { $("new-token").textContent = e.message; } } })])),
             el("h3", { textContent: "Webhook deliveries" }),
             table(["Task", "URL", "State", "Attempts", "Last error"], data.deliveries.map((d) => [d.task_id.slice(0, 8), d.url, d.state, d.attempts, d.last_error || ""])));
         }

@@ -2,11 +2,12 @@ import Foundation
 import JourneymanCore
 
 /// What the operate panel shows and does, as JSON: applications with credits and usage, tokens, webhook deliveries,
-/// the queue, and the engine (upstreams are shown by name until an upstream engine reports their health).
+/// the queue, and the engine with its upstreams' health when it has upstreams.
 struct ConsoleOperations: Sendable {
     let store: any TaskStore
     let limits: TaskLimits
     let engineName: String
+    let upstreams: (any UpstreamReporting)?
 
     /// Everything the panel shows at once.
     func overview() async throws -> String {
@@ -37,9 +38,19 @@ struct ConsoleOperations: Sendable {
                 "pending": queue.pending, "running": queue.running, "holding": queue.holding,
                 "webhook_backlog": try await store.pendingDeliveryCount(),
             ],
-            // The upstreams hook: an upstream engine will list its upstreams and their health here.
-            "engine": ["name": engineName, "upstreams": [Any]()],
+            "engine": ["name": engineName, "upstreams": await upstreamRows()],
         ])
+    }
+
+    /// Each upstream: name, kind, up or why not, tasks in flight, calls by purpose.
+    private func upstreamRows() async -> [[String: Any]] {
+        guard let upstreams else { return [] }
+        return await upstreams.upstreamReadings().map { reading in
+            [
+                "name": reading.name, "kind": reading.kind, "up": reading.isUp, "down_reason": reading.downReason ?? NSNull(),
+                "in_flight": reading.inFlight, "calls": reading.calls, "failures_last_hour": reading.failuresInLastHour,
+            ]
+        }
     }
 
     /// Creates a token: `{"name": ..., "application_id": ...}` (without `application_id`, a new application).
@@ -53,7 +64,8 @@ struct ConsoleOperations: Sendable {
         let applicationID = object["application_id"] as? String
         do {
             let created = try await Administration(store: store).createCredential(
-                name: name, applicationID: applicationID?.isEmpty == false ? applicationID : nil, scopes: Set(APIScope.allCases), credits: 0)
+                name: name, applicationID: applicationID?.isEmpty == false ? applicationID : nil, scopes: Set(APIScope.allCases), credits: 0
+            )
             return try Self.json([
                 "id": created.credential.id, "application_id": created.application.id, "name": name, "token": created.token,
             ])

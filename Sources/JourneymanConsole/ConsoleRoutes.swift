@@ -16,9 +16,14 @@ public struct ConsoleRoutes<Context: IdentifiedRequestContext>: Sendable {
     public let limits: TaskLimits
     /// The name of the engine that renders (the upstreams panel's hook).
     public let engineName: String
+    /// The engine's upstreams and their health, when its work is done upstream.
+    public let upstreams: (any UpstreamReporting)?
 
     /// Creates the console's routes.
-    public init(access: AccessControl, store: any TaskStore, limits: TaskLimits, engineName: String) {
+    public init(
+        access: AccessControl, store: any TaskStore, limits: TaskLimits, engineName: String, upstreams: (any UpstreamReporting)? = nil
+    ) {
+        self.upstreams = upstreams
         self.access = access
         self.store = store
         self.limits = limits
@@ -36,7 +41,7 @@ public struct ConsoleRoutes<Context: IdentifiedRequestContext>: Sendable {
         console.get("console.css") { _, _ in Self.asset(ConsoleAssets.style, type: "text/css; charset=utf-8") }
         let api = console.group("api")
             .add(middleware: AuthenticationMiddleware<Context>(access: access, token: AuthenticationMiddleware<Context>.bearerToken))
-        let operations = ConsoleOperations(store: store, limits: limits, engineName: engineName)
+        let operations = ConsoleOperations(store: store, limits: limits, engineName: engineName, upstreams: upstreams)
         api.get("overview") { _, context in
             try Self.requireAdministrator(context)
             return JSONResponse.raw(Array(try await operations.overview().utf8))
@@ -49,6 +54,11 @@ public struct ConsoleRoutes<Context: IdentifiedRequestContext>: Sendable {
         api.post("tokens/:id/revoke") { [access] _, context in
             try Self.requireAdministrator(context)
             let id = context.parameters.get("id") ?? ""
+            // Revoking the token the console is signed in with would lock this administrator out mid-session.
+            guard context.identity?.credential.id != id else {
+                throw ServiceError.badRequest(
+                    "this is the token you are signed in with: sign in with another administrator token to revoke it")
+            }
             let answer = try await operations.revoke(id)
             // Refused from the next request on, here; other instances within the access cache's bound.
             access.forget(credentialID: id)

@@ -10,12 +10,15 @@ public struct MetricsEndpoint: Sendable {
     public let store: any TaskStore
     /// The server's task limits (which pending tasks are holding).
     public let limits: TaskLimits
+    /// The engine's upstreams, when its work is done upstream.
+    public let upstreams: (any UpstreamReporting)?
 
     /// Creates the endpoint.
-    public init(metrics: ServerMetrics, store: any TaskStore, limits: TaskLimits) {
+    public init(metrics: ServerMetrics, store: any TaskStore, limits: TaskLimits, upstreams: (any UpstreamReporting)? = nil) {
         self.metrics = metrics
         self.store = store
         self.limits = limits
+        self.upstreams = upstreams
     }
 
     /// The exposition format's content type.
@@ -24,7 +27,7 @@ public struct MetricsEndpoint: Sendable {
     /// Adds `GET /metrics` to `router`.
     public func addRoute<Context: RequestContext>(to router: Router<Context>) {
         router.get("/metrics") { _, _ in
-            let body = await metrics.scrape(store: store, limits: limits)
+            let body = await metrics.scrape(store: store, limits: limits, upstreams: upstreams)
             return Response(
                 status: .ok, headers: [.contentType: Self.contentType], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }

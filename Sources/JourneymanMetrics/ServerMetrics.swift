@@ -11,6 +11,8 @@ public final class ServerMetrics: TaskObserver, Sendable {
     public let registry: PrometheusCollectorRegistry
 
     private let requestSeries = Mutex<[RequestKey: RequestSeries]>([:])
+    /// The upstream call counts already added to the counters, by upstream and purpose.
+    private let upstreamCallsCounted = Mutex<[String: [String: Int]]>([:])
     private let creditsCharged: Counter
     private let rateLimited: Counter
     private let webhookOutcomes: [WebhookAttemptOutcome: Counter]
@@ -60,12 +62,16 @@ public final class ServerMetrics: TaskObserver, Sendable {
     public func taskFinished(_ task: TaskSnapshot) {
         let type = task.kind.rawValue
         let action = task.command.actionName
-        registry.makeCounter(descriptor: Self.finishedDescriptor, labels: [("type", type), ("action", action), ("state", task.state.rawValue)])
-            .increment()
+        registry.makeCounter(
+            descriptor: Self.finishedDescriptor, labels: [("type", type), ("action", action), ("state", task.state.rawValue)]
+        )
+        .increment()
         // A task cancelled before a worker took it has neither a wait that ended in a start nor a run time.
         guard let startedAt = task.startedAt else { return }
-        registry.makeValueHistogram(descriptor: Self.waitDescriptor, labels: [("type", type), ("action", action)], buckets: Self.taskBuckets)
-            .record(max(0, startedAt - task.createdAt))
+        registry.makeValueHistogram(
+            descriptor: Self.waitDescriptor, labels: [("type", type), ("action", action)], buckets: Self.taskBuckets
+        )
+        .record(max(0, startedAt - task.createdAt))
         if let finishedAt = task.finishedAt {
             registry.makeValueHistogram(
                 descriptor: Self.durationDescriptor, labels: [("type", type), ("action", action)], buckets: Self.taskBuckets
@@ -103,9 +109,34 @@ public final class ServerMetrics: TaskObserver, Sendable {
 
     // MARK: Scrape
 
-    /// The exposition text after reading the queue and the webhook backlog from `store`; when the store does not
-    /// answer within five seconds, `journeyman_store_up` is 0 and the last values stay.
-    public func scrape(store: any TaskStore, limits: TaskLimits) async -> [UInt8] {
+    /// Sets the upstream series from `readings`: up, tasks in flight, and the calls made since the last scrape.
+    public func record(upstreams readings: [UpstreamReading]) {
+        for reading in readings {
+            let labels = [("upstream", reading.name), ("kind", reading.kind)]
+            registry.makeGauge(descriptor: Self.upstreamUpDescriptor, labels: labels).set(to: reading.isUp ? 1 : 0)
+            registry.makeGauge(descriptor: Self.upstreamInFlightDescriptor, labels: [("upstream", reading.name)])
+                .set(to: Double(reading.inFlight))
+            let added = upstreamCallsCounted.withLock { counted -> [String: Int] in
+                var added: [String: Int] = [:]
+                for (purpose, count) in reading.calls {
+                    let before = counted[reading.name]?[purpose] ?? 0
+                    if count > before { added[purpose] = count - before }
+                    counted[reading.name, default: [:]][purpose] = max(before, count)
+                }
+                return added
+            }
+            for (purpose, count) in added {
+                registry.makeCounter(descriptor: Self.upstreamCallsDescriptor, labels: [("upstream", reading.name), ("purpose", purpose)])
+                    .increment(by: Int64(count))
+            }
+        }
+    }
+
+    /// The exposition text after reading the queue and the webhook backlog from `store` (and the upstreams from
+    /// `upstreams`, when the engine has them); when the store does not answer within five seconds,
+    /// `journeyman_store_up` is 0 and the last values stay.
+    public func scrape(store: any TaskStore, limits: TaskLimits, upstreams: (any UpstreamReporting)? = nil) async -> [UInt8] {
+        if let upstreams { record(upstreams: await upstreams.upstreamReadings()) }
         let read = await firstWithin(.seconds(5), otherwise: nil) { () async -> (QueueCounts, Int)? in
             guard let counts = try? await store.queueCounts(limits: limits), let pending = try? await store.pendingDeliveryCount() else {
                 return nil
@@ -148,20 +179,53 @@ public final class ServerMetrics: TaskObserver, Sendable {
         MetricNameDescriptor(namespace: "journeyman", metricName: name, unitName: unit, helpText: help)
     }
 
-    static var requestsDescriptor: MetricNameDescriptor { descriptor("http_requests", "total", "HTTP requests answered, by route template, method and status.") }
-    static var requestDurationDescriptor: MetricNameDescriptor { descriptor(
-        "http_request_duration", "seconds", "Seconds from a request's arrival to the end of its answer, by route template and method.") }
-    static var submittedDescriptor: MetricNameDescriptor { descriptor("tasks_submitted", "total", "Tasks accepted, by type, action and mode.") }
-    static var finishedDescriptor: MetricNameDescriptor { descriptor(
-        "tasks_finished", "total", "Tasks that ended on this instance, by type, action and final state.") }
-    static var durationDescriptor: MetricNameDescriptor { descriptor("task_duration", "seconds", "Seconds a task ran, from its start to its end.") }
-    static var waitDescriptor: MetricNameDescriptor { descriptor("task_wait", "seconds", "Seconds a task waited in the queue before a worker started it.") }
-    static var tasksDescriptor: MetricNameDescriptor { descriptor(
-        "tasks", "", "Unfinished tasks in the store by state; holding ones wait behind their application's running limit.") }
-    static var webhookDescriptor: MetricNameDescriptor { descriptor("webhook_deliveries", "total", "Webhook attempts by outcome: delivered, retried, given_up.") }
+    static var requestsDescriptor: MetricNameDescriptor {
+        descriptor("http_requests", "total", "HTTP requests answered, by route template, method and status.")
+    }
+    static var requestDurationDescriptor: MetricNameDescriptor {
+        descriptor(
+            "http_request_duration", "seconds", "Seconds from a request's arrival to the end of its answer, by route template and method.")
+    }
+    static var submittedDescriptor: MetricNameDescriptor {
+        descriptor("tasks_submitted", "total", "Tasks accepted, by type, action and mode.")
+    }
+    static var finishedDescriptor: MetricNameDescriptor {
+        descriptor(
+            "tasks_finished", "total", "Tasks that ended on this instance, by type, action and final state.")
+    }
+    static var durationDescriptor: MetricNameDescriptor {
+        descriptor("task_duration", "seconds", "Seconds a task ran, from its start to its end.")
+    }
+    static var waitDescriptor: MetricNameDescriptor {
+        descriptor("task_wait", "seconds", "Seconds a task waited in the queue before a worker started it.")
+    }
+    static var tasksDescriptor: MetricNameDescriptor {
+        descriptor(
+            "tasks", "", "Unfinished tasks in the store by state; holding ones wait behind their application's running limit.")
+    }
+    static var webhookDescriptor: MetricNameDescriptor {
+        descriptor("webhook_deliveries", "total", "Webhook attempts by outcome: delivered, retried, given_up.")
+    }
     static var backlogDescriptor: MetricNameDescriptor { descriptor("webhook_backlog", "", "Webhook deliveries waiting to be sent.") }
     static var creditsDescriptor: MetricNameDescriptor { descriptor("credits_charged", "total", "Credits charged for accepted tasks.") }
-    static var rateLimitedDescriptor: MetricNameDescriptor { descriptor("rate_limited", "total", "Requests refused by a token's rate limit.") }
+    static var rateLimitedDescriptor: MetricNameDescriptor {
+        descriptor("rate_limited", "total", "Requests refused by a token's rate limit.")
+    }
     static var workersDescriptor: MetricNameDescriptor { descriptor("workers", "", "Tasks this instance runs at once (its worker count).") }
-    static var storeUpDescriptor: MetricNameDescriptor { descriptor("store_up", "", "1 when the store answered the last scrape's queries, else 0.") }
+    static var storeUpDescriptor: MetricNameDescriptor {
+        descriptor("store_up", "", "1 when the store answered the last scrape's queries, else 0.")
+    }
+    static var upstreamUpDescriptor: MetricNameDescriptor {
+        descriptor(
+            "upstream_up", "",
+            "1 while an upstream provider takes calls, 0 once it refused this server's credentials (until a call succeeds).")
+    }
+    static var upstreamInFlightDescriptor: MetricNameDescriptor {
+        descriptor("upstream_in_flight", "", "Tasks being followed at an upstream provider now.")
+    }
+    static var upstreamCallsDescriptor: MetricNameDescriptor {
+        descriptor(
+            "upstream_calls", "total",
+            "Calls made to an upstream provider, by purpose (submit, poll, download, seed, shorten, retry, error).")
+    }
 }

@@ -131,15 +131,23 @@ public func buildApplication(
     var upstreamServices: [any Service] = []
     let engine: any Engine
     if let settings = configuration.upstream {
-        let upstreamClient = OutboundClient(configuration: HTTPClient.Configuration())
+        // Connecting gives up after 3 s (the client's own default retries a refused connection for 10 s), so a stopped
+        // upstream costs each attempt seconds, not tens of them, before a retry or a failover.
+        var upstreamConfiguration = HTTPClient.Configuration()
+        upstreamConfiguration.timeout.connect = .seconds(3)
+        let upstreamClient = OutboundClient(configuration: upstreamConfiguration)
         clients.append(upstreamClient)
-        let upstream = UpstreamEngine(
-            settings: settings, client: upstreamClient.http,
-            fetcher: HTTPImageFetcher(
-                client: httpClient, timeout: .seconds(Int64(max(settings.requestTimeoutSeconds, 60))), outbound: outbound),
-            logger: logger)
-        upstreamServices = [upstream.service]
-        engine = upstream
+        let fetcher = HTTPImageFetcher(
+            client: httpClient, timeout: .seconds(Int64(max(settings.requestTimeoutSeconds, 60))), outbound: outbound)
+        if configuration.upstreams.count > 1 {
+            let router = UpstreamRouter(settings: configuration.upstreams, client: upstreamClient.http, fetcher: fetcher, logger: logger)
+            upstreamServices = router.services
+            engine = router
+        } else {
+            let upstream = UpstreamEngine(settings: settings, client: upstreamClient.http, fetcher: fetcher, logger: logger)
+            upstreamServices = [upstream.service]
+            engine = upstream
+        }
     } else {
         engine = givenEngine ?? LocalEngine(pool: pool)
     }
@@ -171,7 +179,8 @@ public func buildApplication(
         maxUploadBodyBytes: configuration.maxDescribeBytes, pool: pool
     ).addRoutes(to: router)
     ConsoleRoutes<AppRequestContext>(
-        access: domain.access, store: store, limits: configuration.taskLimits, engineName: String(describing: type(of: engine))
+        access: domain.access, store: store, limits: configuration.taskLimits, engineName: String(describing: type(of: engine)),
+        upstreams: engine as? any UpstreamReporting
     ).addRoutes(to: router)
     router.get("/healthz") { _, _ in JSONResponse.raw(Array(#"{"status":"ok"}"#.utf8)) }
     router.get("/readyz") { _, _ in
@@ -179,7 +188,8 @@ public func buildApplication(
         return JSONResponse.raw(Array(#"{"status":"ready"}"#.utf8))
     }
     if let metrics, metricsOnPublicPort {
-        MetricsEndpoint(metrics: metrics, store: store, limits: configuration.taskLimits).addRoute(to: router)
+        MetricsEndpoint(metrics: metrics, store: store, limits: configuration.taskLimits, upstreams: engine as? any UpstreamReporting)
+            .addRoute(to: router)
     }
 
     // Services start in this order and stop in reverse, after the HTTP server: the relay hears other instances
@@ -208,7 +218,8 @@ public func buildApplication(
     )
     if let metrics, case .port(let port) = configuration.metrics {
         let metricsRouter = Router()
-        MetricsEndpoint(metrics: metrics, store: store, limits: configuration.taskLimits).addRoute(to: metricsRouter)
+        MetricsEndpoint(metrics: metrics, store: store, limits: configuration.taskLimits, upstreams: engine as? any UpstreamReporting)
+            .addRoute(to: metricsRouter)
         services.append(
             Hummingbird.Application(
                 router: metricsRouter,

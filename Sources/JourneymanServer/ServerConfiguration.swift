@@ -61,9 +61,15 @@ public struct ServerConfiguration: Sendable {
     /// Seconds `/readyz` answers 503 after SIGTERM before the server stops taking requests, so a load balancer
     /// stops sending new ones first.
     public var drainSeconds: Double = 0
-    /// The provider tasks are sent to (`serve --engine upstream`); nil renders with the engine given to
-    /// `buildApplication` (the local one by default).
-    public var upstream: UpstreamSettings? = nil
+    /// The providers tasks are sent to (`serve --engine upstream`, one, or several with `--upstreams FILE`); none
+    /// renders with the engine given to `buildApplication` (the local one by default).
+    public var upstreams: [UpstreamSettings] = []
+
+    /// The one provider tasks are sent to, or the first of several; setting it replaces them all.
+    public var upstream: UpstreamSettings? {
+        get { upstreams.first }
+        set { upstreams = newValue.map { [$0] } ?? [] }
+    }
 
     /// The defaults of `journeyman serve`.
     public init(

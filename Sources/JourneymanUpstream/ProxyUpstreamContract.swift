@@ -4,7 +4,8 @@ import MidjourneyAPI
 import MidjourneyProxyAPI
 
 /// midjourney-proxy's contract (`/mj/...`, the trueai edition's superset, which Journeyman also serves): imagine,
-/// buttons through `/mj/submit/action` (a region completed through `/mj/submit/modal`), describe by `link`,
+/// buttons through `/mj/submit/action` (a region completed through `/mj/submit/modal`), or `/mj/submit/change` for
+/// upscale, variation and reroll where the upstream lists no buttons (novicezk's edition), describe by `link`,
 /// `list-by-condition` for batches, `image-seed`, and shorten as a task followed to its end. A mode other than fast
 /// goes to the `/mj-relax/mj` or `/mj-turbo/mj` prefix. Submit answers carry the proxy's codes in a 200, and are
 /// sorted by them: 1 and 22 accepted, 23 (queue full) retried, 24 (banned), 3 (unknown task) and 4 refused.
@@ -19,8 +20,17 @@ struct ProxyUpstreamContract: UpstreamContract {
             return try await submit(base + "/submit/imagine", ["prompt": .string(job.promptText), "base64Array": .array([])]).id
         }
         guard let customID = parent.buttons?[job.action.rawValue] else {
-            throw EngineError(
-                code: .badRequest, message: "The upstream offered no button for '\(job.action.rawValue)' on the source image.")
+            // No buttons listed (novicezk's edition): /mj/submit/change knows upscale, variation and reroll only.
+            guard let change = Self.change(job.action) else {
+                throw EngineError(
+                    code: .notImplemented,
+                    message:
+                        "The upstream offers no '\(job.action.rawValue)' on this image (it lists no button for it, and /mj/submit/change has only upscale, variation and reroll)."
+                )
+            }
+            var body: JSONObject = ["taskId": .string(parent.taskID), "action": .string(change.action)]
+            if let index = change.index { body["index"] = .int(Int64(index)) }
+            return try await submit(base + "/submit/change", body).id
         }
         let submitted = try await submit(
             base + "/submit/action", ["taskId": .string(parent.taskID), "customId": .string(customID)], modalExpected: job.mask != nil)
@@ -81,6 +91,16 @@ struct ProxyUpstreamContract: UpstreamContract {
         case .relax: return "/mj-relax/mj"
         case .turbo: return "/mj-turbo/mj"
         default: return "/mj"
+        }
+    }
+
+    /// `/mj/submit/change`'s `action` and `index` for an action it knows.
+    static func change(_ action: ImagineAction) -> (action: String, index: Int?)? {
+        switch action {
+        case .upscale1, .upscale2, .upscale3, .upscale4: return ("UPSCALE", action.quadrant)
+        case .variation1, .variation2, .variation3, .variation4: return ("VARIATION", action.quadrant)
+        case .reroll: return ("REROLL", nil)
+        default: return nil
         }
     }
 

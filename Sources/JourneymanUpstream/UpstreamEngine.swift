@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// its task id are recorded in the task's journal before and after submission: a task re-claimed after a crash
 /// resumes by polling, and is submitted again only when the crash fell between sending and recording (once, never
 /// more).
-public struct UpstreamEngine: Engine {
+public struct UpstreamEngine: Engine, UpstreamReporting {
     /// The upstream as configured (its token is never shown).
     public let settings: UpstreamSettings
     /// Calls made to the upstream, by purpose.
@@ -50,6 +50,15 @@ public struct UpstreamEngine: Engine {
 
     /// How many upstream tasks are being followed now.
     public func inFlight() async -> Int { await poller.inFlight }
+
+    /// Its one upstream: up or why not, its tasks in flight, its calls.
+    public func upstreamReadings() async -> [UpstreamReading] {
+        [
+            UpstreamReading(
+                name: settings.name, kind: settings.kind.rawValue, downReason: health.downReason, inFlight: await inFlight(),
+                calls: counters.all, failuresInLastHour: counters.failuresInLastHour())
+        ]
+    }
 
     // MARK: Imagine
 

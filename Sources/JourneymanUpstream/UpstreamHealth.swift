@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Whether an upstream is usable, and why not: bad credentials take it down until a call succeeds again.
@@ -32,12 +33,30 @@ public final class UpstreamHealth: Sendable {
 /// Counts of the calls made to one upstream, by purpose (for tests, benchmarks and `journeyman upstreams`).
 public final class UpstreamCounters: Sendable {
     private let counts = Mutex<[String: Int]>([:])
+    /// When the recent retries and errors happened (at most an hour's, at most 10,000).
+    private let failures = Mutex<[Date]>([])
 
     /// No calls yet.
     public init() {}
 
     /// Adds one call of `kind` (`submit`, `poll`, `download`, `seed`, `shorten`, `retry`, `error`).
-    func add(_ kind: String) { counts.withLock { $0[kind, default: 0] += 1 } }
+    func add(_ kind: String) {
+        counts.withLock { $0[kind, default: 0] += 1 }
+        guard kind == "retry" || kind == "error" else { return }
+        let now = Date()
+        failures.withLock { failures in
+            failures.append(now)
+            if failures.count > 10_000 || failures.first.map({ now.timeIntervalSince($0) > 3600 }) == true {
+                failures.removeAll { now.timeIntervalSince($0) > 3600 }
+                if failures.count > 10_000 { failures.removeFirst(failures.count - 10_000) }
+            }
+        }
+    }
+
+    /// Retries and errors in the hour before `now`.
+    public func failuresInLastHour(now: Date = Date()) -> Int {
+        failures.withLock { $0.filter { now.timeIntervalSince($0) <= 3600 }.count }
+    }
 
     /// How many calls of `kind` were made.
     public func count(_ kind: String) -> Int { counts.withLock { $0[kind] ?? 0 } }

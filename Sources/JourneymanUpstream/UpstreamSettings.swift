@@ -29,6 +29,16 @@ public struct UpstreamSettings: Sendable, CustomStringConvertible {
     public var maxAttempts: Int
     /// Longest wait between two attempts, in seconds (before jitter); a `retry-after` is honoured up to a minute.
     public var maxBackoffSeconds: Double
+    /// Its share of new tasks among several upstreams: tasks go where running ÷ weight is lowest.
+    public var weight: Double = 1
+    /// Most of this server's tasks it runs at once; nil for no limit. Beyond it, tasks wait for a place.
+    public var maxRunning: Int? = nil
+    /// The modes it takes; nil for all.
+    public var modes: Set<String>? = nil
+    /// Consecutive failed submissions after which its circuit opens: no new tasks go there for a while.
+    public var breakerFailures: Int = 3
+    /// Seconds an open circuit stays open before one task probes the upstream again.
+    public var breakerProbeSeconds: Double = 30
 
     /// Creates settings; `url` may end with a slash.
     public init(

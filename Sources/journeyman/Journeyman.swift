@@ -15,7 +15,10 @@ struct Journeyman: AsyncParsableCommand {
               journeyman imagine "a lighthouse at dusk --ar 3:2" --wait --output grid.png
               journeyman upscale <image_id> 2 --wait
             """,
-        subcommands: [ServeCommand.self, StatusCommand.self, TokenCommand.self, AppCommand.self, WebhooksCommand.self, GalleryCommand.self],
+        subcommands: [
+            ServeCommand.self, StatusCommand.self, UpstreamsCommand.self, TokenCommand.self, AppCommand.self, WebhooksCommand.self,
+            GalleryCommand.self,
+        ],
         groupedSubcommands: [
             CommandGroup(
                 name: "Calling the API (JOURNEYMAN_URL, JOURNEYMAN_TOKEN)",

@@ -25,6 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
               JOURNEYMAN_UPSTREAM_TOKEN=$PROVIDER_TOKEN journeyman serve --engine upstream --upstream-url https://api.example
               journeyman serve --engine upstream --upstream-url http://10.0.0.5:8080 --upstream-token $TOKEN --upstream-poll-interval 1
               journeyman serve --engine upstream --upstream-kind midjourney-proxy --upstream-url http://proxy.internal:8080 --upstream-token $MJ_API_SECRET
+              journeyman serve --engine upstream --upstreams upstreams.json
 
             With --engine upstream, every task is sent to that provider (the public service's contract, or with \
             --upstream-kind midjourney-proxy the proxy's /mj contract; another Journeyman serves both) and followed by \
@@ -152,6 +153,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "With --engine upstream: seconds between two batch polls of the tasks in flight upstream.")
     var upstreamPollInterval: Double = 3
 
+    @Option(
+        help: ArgumentHelp(
+            "With --engine upstream: a JSON file listing several upstreams, instead of --upstream-url. (env: JOURNEYMAN_UPSTREAMS)",
+            discussion: """
+                Each entry: {"name", "kind", "url", "token_env" (a variable holding the token) or "token", "weight", \
+                "max_running", "modes", "poll_interval", "breaker_failures", "breaker_probe_seconds"}.
+                """),
+        completion: .file(extensions: ["json"]))
+    var upstreams: String?
+
     @Option(help: "Serve GET /metrics (Prometheus) on this port of --host instead of the API's port. (env: JOURNEYMAN_METRICS_PORT)")
     var metricsPort: Int?
 
@@ -173,9 +184,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.port = try port ?? Self.integer(environment, "JOURNEYMAN_PORT") ?? configuration.port
         configuration.dataDirectory = data ?? environment["JOURNEYMAN_DATA"] ?? configuration.dataDirectory
         configuration.publicURL = publicURL ?? environment["JOURNEYMAN_PUBLIC_URL"]
-        configuration.upstream = try upstreamSettings(environment)
-        // Upstream tasks mostly wait on the provider: many run at once without using this machine's cores.
-        let defaultWorkers = configuration.upstream == nil ? configuration.workers : max(configuration.workers, 32)
+        configuration.upstreams = try upstreamList(environment)
+        // Upstream tasks mostly wait on the provider: many run at once without using this machine's cores; with
+        // several upstreams, at least as many as they take together.
+        let places = configuration.upstreams.compactMap(\.maxRunning).reduce(0, +)
+        let defaultWorkers = configuration.upstreams.isEmpty ? configuration.workers : max(configuration.workers, 32, places)
         configuration.workers = try workers ?? Self.integer(environment, "JOURNEYMAN_WORKERS") ?? defaultWorkers
         configuration.cpuThreads = try cpuThreads ?? Self.integer(environment, "JOURNEYMAN_CPU_THREADS") ?? configuration.cpuThreads
         configuration.freeCredits = try freeCredits ?? Self.integer(environment, "JOURNEYMAN_FREE_CREDITS") ?? configuration.freeCredits
@@ -281,7 +294,8 @@ struct ServeCommand: AsyncParsableCommand {
                 "public_url": "\(configuration.effectivePublicURL)", "workers": "\(configuration.workers)",
                 "cpu_threads": "\(configuration.cpuThreads)",
                 "store": "\(configuration.databaseURL == nil ? "sqlite" : "postgresql")",
-                "engine": "\(configuration.upstream.map { "upstream \($0)" } ?? "local")",
+                "engine":
+                    "\(configuration.upstreams.isEmpty ? "local" : "upstream " + configuration.upstreams.map(\.description).joined(separator: ", "))",
             ]
         )
         try await server.run()
@@ -297,6 +311,20 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private var engineName: String { engine ?? ProcessInfo.processInfo.environment["JOURNEYMAN_ENGINE"] ?? "local" }
+
+    /// The upstreams `--engine upstream` sends tasks to: those of `--upstreams FILE`, or the one the options name.
+    private func upstreamList(_ environment: [String: String]) throws -> [UpstreamSettings] {
+        guard let file = (upstreams ?? environment["JOURNEYMAN_UPSTREAMS"]).flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return try upstreamSettings(environment).map { [$0] } ?? []
+        }
+        guard engineName == "upstream" else { throw ValidationError("--upstreams needs --engine upstream") }
+        guard upstreamURL == nil else { throw ValidationError("give --upstreams or --upstream-url, not both") }
+        do {
+            return try UpstreamFile.load(path: file, environment: environment)
+        } catch let problem as UpstreamFile.Problem {
+            throw ValidationError("--upstreams \(file): \(problem)")
+        }
+    }
 
     /// The upstream `--engine upstream` sends tasks to, from the options and their variables; nil for other engines.
     private func upstreamSettings(_ environment: [String: String]) throws -> UpstreamSettings? {

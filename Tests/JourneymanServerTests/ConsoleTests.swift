@@ -93,7 +93,12 @@ struct ConsoleTests {
             #expect(bad.status == .badRequest)
             let foreign = try await api.post("/console/api/tokens", #"{"name":"x","application_id":"nowhere"}"#, token: admin.token)
             #expect(foreign.status == .badRequest)
+
+            // The token the console is signed in with cannot revoke itself, so no administrator locks themself out.
+            let selfRevoke = try await api.post("/console/api/tokens/\(admin.credential.id)/revoke", "{}", token: admin.token)
+            #expect(selfRevoke.status == .badRequest)
+            #expect(selfRevoke.object["error"]?.objectValue?.string("message")?.contains("signed in with") == true, "\(selfRevoke.object)")
+            #expect(try await store.credentials().first { $0.id == admin.credential.id }?.revoked == false)
         }
     }
 }
-

@@ -106,6 +106,88 @@ struct UpstreamProxyTests {
                 let after = try #require(try await front.server.store.application(id: front.applicationID)?.credits)
                 #expect(after == before)
                 #expect(log.all.allSatisfy { !$0.contains(secret) })
+
+                // Operators see it in the metrics (and `journeyman status`, which reads them).
+                let metrics = String(decoding: try await front.get(front.url + "/metrics").bytes, as: UTF8.self)
+                #expect(metrics.contains(#"journeyman_upstream_up{upstream="upstream",kind="midjourney-proxy"} 0"#), "\(metrics)")
+                #expect(metrics.contains(#"journeyman_upstream_calls_total{upstream="upstream",purpose="error"} 1"#), "\(metrics)")
+
+                // And administrators in the console's operate panel.
+                let admin = try await Administration(store: front.server.store).createCredential(
+                    name: "ops", applicationID: nil, scopes: Set(APIScope.allCases), credits: 0)
+                _ = try await front.server.store.setAdministrator(applicationID: admin.application.id, administrator: true)
+                let overview = try await front.get(front.url + "/console/api/overview", token: admin.token)
+                let object = try JSONDecoder().decode(JSONValue.self, from: Data(overview.bytes)).objectValue
+                let rows = object?["engine"]?.objectValue?["upstreams"]?.arrayValue?.compactMap(\.objectValue) ?? []
+                #expect(rows.count == 1)
+                #expect(rows.first?.string("kind") == "midjourney-proxy")
+                #expect(rows.first?["up"] == .bool(false))
+                #expect(rows.first?.string("down_reason")?.contains("401") == true, "\(rows)")
+                #expect(!String(decoding: overview.bytes, as: UTF8.self).contains(secret))
+            }
+        }
+    }
+
+    @Test("A healthy proxy upstream is up in the metrics, with its calls counted by purpose")
+    func aHealthyProxyUpstreamIsUpInTheMetrics() async throws {
+        try await RunningJourneyman.with { upstream in
+            try await RunningJourneyman.with(configure: { $0.useProxyUpstream(upstream.url, secret: upstream.token) }) { front in
+                _ = try await front.imagine(#"{"prompt":"a counted lantern"}"#)
+                let metrics = String(decoding: try await front.get(front.url + "/metrics").bytes, as: UTF8.self)
+                #expect(metrics.contains(#"journeyman_upstream_up{upstream="upstream",kind="midjourney-proxy"} 1"#), "\(metrics)")
+                #expect(metrics.contains(#"journeyman_upstream_in_flight{upstream="upstream"} 0"#), "\(metrics)")
+                #expect(metrics.contains(#"journeyman_upstream_calls_total{upstream="upstream",purpose="submit"} 1"#), "\(metrics)")
+                // A second scrape adds nothing that was counted already.
+                let again = String(decoding: try await front.get(front.url + "/metrics").bytes, as: UTF8.self)
+                #expect(again.contains(#"journeyman_upstream_calls_total{upstream="upstream",purpose="submit"} 1"#), "\(again)")
+            }
+        }
+    }
+}
+
+@Suite("Journeyman in front of the open-source midjourney-proxy's shapes", .serialized, .timeLimit(.minutes(10)))
+struct NovicezkUpstreamTests {
+    @Test("Queue full is retried, queued is accepted, \"45%\" shows, change carries the upscale, and a banned word is forbidden")
+    func theOpenSourceProxysShapesAreFollowed() async throws {
+        let proxy = try NovicezkProxy()
+        try await proxy.application().test(.live) { client in
+            let port = try #require(client.port)
+            proxy.port.withLock { $0 = port }
+            try await RunningJourneyman.with(configure: { $0.useProxyUpstream("http://127.0.0.1:\(port)", secret: "mj-secret-42") }) {
+                front in
+                let before = try #require(try await front.server.store.application(id: front.applicationID)?.credits)
+                let banned = try await front.waitForRecord(try await front.submit(#"{"prompt":"a gargoyle on a roof"}"#))
+                #expect(banned.string("state") == "failed")
+                #expect(banned.response()["error"]?.objectValue?.string("code") == "forbidden", "\(banned)")
+                #expect(try await front.server.store.application(id: front.applicationID)?.credits == before, "refunded")
+
+                let id = try await front.submit(#"{"prompt":"a lighthouse at dusk"}"#)
+                let running = try await waitUntil("the upstream's 45% shows") {
+                    let record = try await front.retrieve(id)
+                    return record.int("progress") == 45 ? record : nil
+                }
+                #expect(running.string("state") == "running")
+                proxy.finish()
+                let grid = try await front.waitForRecord(id)
+                #expect(grid.string("state") == "succeeded", "\(grid)")
+                #expect(grid.response().int("raw_image_width") == 96)
+                let imagines = proxy.all.filter { $0.path == "/mj/submit/imagine" && $0.body.string("prompt") == "a lighthouse at dusk" }
+                #expect(imagines.count == 2, "23 (queue full) was retried once, 22 (queued) accepted")
+                let seed = try await front.post("/midjourney/seed", #"{"image_id":"\#(grid.response().string("image_id") ?? "")"}"#)
+                #expect(seed.object.string("seed") == "31337")
+
+                let gridImage = try #require(grid.response().string("image_id"))
+                let upscale = try await front.imagine(#"{"action":"upscale2","image_id":"\#(gridImage)"}"#)
+                let change = try #require(proxy.all.first { $0.path == "/mj/submit/change" })
+                #expect(change.body.string("action") == "UPSCALE")
+                #expect(change.body["index"]?.doubleValue == 2)
+                #expect(change.body.string("taskId") == "1689231405853401", "the proxy's id of the grid (its first accepted task)")
+
+                let zoom = try await front.waitForRecord(
+                    try await front.submit(#"{"action":"zoom_out_2x","image_id":"\#(upscale.response().string("image_id") ?? "")"}"#))
+                #expect(zoom.string("state") == "failed")
+                #expect(zoom.response()["error"]?.objectValue?.string("code") == "api_not_implemented", "\(zoom)")
+                #expect(proxy.all.allSatisfy { $0.secret == "mj-secret-42" }, "every call carries the mj-api-secret")
             }
         }
     }

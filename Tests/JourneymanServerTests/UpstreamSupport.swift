@@ -122,9 +122,11 @@ struct RunningJourneyman: Sendable {
         return items.compactMap(\.objectValue)
     }
 
-    /// GETs a URL of this server.
-    func get(_ url: String) async throws -> (status: Int, bytes: [UInt8]) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+    /// GETs a URL of this server (with a bearer token, when one is given).
+    func get(_ url: String, token: String? = nil) async throws -> (status: Int, bytes: [UInt8]) {
+        var request = HTTPClientRequest(url: url)
+        if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 26)
         return (Int(response.status.code), Array(body.readableBytesView))
     }

@@ -94,7 +94,8 @@ struct UpstreamTests {
                     #expect(upstreamTask(action)?.string("state") == "succeeded", "\(action)")
                     #expect(upstreamTask(action)?["request"]?.objectValue?.string("image_id") == upstreamUpscale, "\(action)")
                 }
-                let upscale2x = try #require(try await front.allTasks().first { $0["request"]?.objectValue?.string("action") == "upscale_2x" })
+                let upscale2x = try #require(
+                    try await front.allTasks().first { $0["request"]?.objectValue?.string("action") == "upscale_2x" })
                 #expect(upscale2x.response().int("raw_image_width") == width * 2)
             }
         }
@@ -116,8 +117,10 @@ struct UpstreamTests {
                 let upstreamDescribe = try await upstream.allTasks().first { $0.string("type") == "describe" }
                 #expect(upstreamDescribe?["request"]?.objectValue?.string("image_url") == imageURL, "the upstream did the describing")
 
-                let shortened = try await front.post("/midjourney/shorten", #"{"prompt":"a very large and quite old blue teapot on a table"}"#)
-                let direct = try await upstream.post("/midjourney/shorten", #"{"prompt":"a very large and quite old blue teapot on a table"}"#)
+                let shortened = try await front.post(
+                    "/midjourney/shorten", #"{"prompt":"a very large and quite old blue teapot on a table"}"#)
+                let direct = try await upstream.post(
+                    "/midjourney/shorten", #"{"prompt":"a very large and quite old blue teapot on a table"}"#)
                 #expect(shortened.status == .ok)
                 #expect(shortened.object["prompts"] == direct.object["prompts"])
             }
@@ -143,7 +146,8 @@ struct UpstreamTests {
         let log = CapturedLog()
         let wrongToken = "jm_wrong_token_that_must_never_appear"
         try await RunningJourneyman.with { upstream in
-            try await RunningJourneyman.with(logger: log.logger(), configure: { $0.useUpstream(upstream.url, token: wrongToken) }) { front in
+            try await RunningJourneyman.with(logger: log.logger(), configure: { $0.useUpstream(upstream.url, token: wrongToken) }) {
+                front in
                 let record = try await front.waitForRecord(try await front.submit(#"{"prompt":"a quiet harbour"}"#))
                 #expect(record.string("state") == "failed")
                 let error = record.response()["error"]?.objectValue
@@ -187,7 +191,9 @@ struct UpstreamTests {
                 engine.gate.open()
                 for id in ids { #expect(try await front.waitForRecord(id).string("state") == "succeeded") }
                 #expect(counters.count("submit") == taskCount)
-                print("batch polling: \(taskCount) tasks in flight, \(pollsWhileInFlight) polls made \(retrievesWhileInFlight) upstream requests")
+                print(
+                    "batch polling: \(taskCount) tasks in flight, \(pollsWhileInFlight) polls made \(retrievesWhileInFlight) upstream requests"
+                )
             }
         }
     }
@@ -198,7 +204,8 @@ struct UpstreamTests {
         try await faulty.application().test(.live) { client in
             let port = try #require(client.port)
             faulty.port.withLock { $0 = port }
-            try await RunningJourneyman.with(configure: { $0.useUpstream("http://127.0.0.1:\(port)", token: "secret-faulty-token") }) { front in
+            try await RunningJourneyman.with(configure: { $0.useUpstream("http://127.0.0.1:\(port)", token: "secret-faulty-token") }) {
+                front in
                 let before = try #require(try await front.server.store.application(id: front.applicationID)?.credits)
                 let refused = try await front.waitForRecord(try await front.submit(#"{"prompt":"please refuse this"}"#))
                 #expect(refused.string("state") == "failed")
@@ -234,7 +241,8 @@ struct UpstreamTests {
             if let database = try TestDatabase.serverURL(forDataDirectory: data) { options += ["--database-url", database] }
             let created = try runJourneyman(
                 ["token", "create", "--name", "front", "--credits", "1000", "--data", data]
-                    + (options.contains("--database-url") ? ["--database-url", options[options.firstIndex(of: "--database-url")! + 1]] : []))
+                    + (options.contains("--database-url")
+                        ? ["--database-url", options[options.firstIndex(of: "--database-url")! + 1]] : []))
             let token = try #require(created.split(separator: "\n").last.map(String.init))
             setenv("JOURNEYMAN_UPSTREAM_TOKEN", upstream.token, 1)
             defer { unsetenv("JOURNEYMAN_UPSTREAM_TOKEN") }
@@ -280,8 +288,15 @@ struct UpstreamCommandLineTests {
             (["--engine", "upstream", "--upstream-token", "t"], "--upstream-url"),
             (["--engine", "upstream", "--upstream-url", "ftp://example"], "--upstream-url"),
             (["--engine", "upstream", "--upstream-url", "http://127.0.0.1:9"], "--upstream-token"),
-            (["--engine", "upstream", "--upstream-url", "http://127.0.0.1:9", "--upstream-token", "t", "--upstream-kind", "other"], "--upstream-kind"),
+            (
+                ["--engine", "upstream", "--upstream-url", "http://127.0.0.1:9", "--upstream-token", "t", "--upstream-kind", "other"],
+                "--upstream-kind"
+            ),
             (["--upstream-url", "http://127.0.0.1:9"], "--engine upstream"),
+            (["--engine", "upstream", "--upstreams", data + "/missing.json"], "cannot read"),
+            (["--engine", "upstream", "--upstreams", data + "/u.json", "--upstream-url", "http://127.0.0.1:9"], "not both"),
+            (["--upstreams", data + "/u.json"], "--upstreams needs --engine upstream"),
+            (["--engine", "local", "--cpu-threads", "0"], "--cpu-threads"),
         ]
         for (arguments, named) in cases {
             do {
@@ -292,6 +307,7 @@ struct UpstreamCommandLineTests {
             }
         }
         let help = try runJourneyman(["serve", "--help"])
-        #expect(help.contains("--upstream-url") && help.contains("--engine upstream"))
+        #expect(help.contains("--upstream-url") && help.contains("--engine upstream") && help.contains("--upstreams"))
+        #expect(help.contains("midjourney-proxy") && help.contains("--cpu-threads"))
     }
 }
