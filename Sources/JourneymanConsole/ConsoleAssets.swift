@@ -34,6 +34,7 @@ enum ConsoleAssets {
         <button type="submit">Generate</button></div><p id="imagine-error" role="alert" class="error"></p></form></section>
         <section id="describe" aria-labelledby="describe-title"><h2 id="describe-title">Describe</h2>
         <form id="describe-form"><label for="image-url">Image URL</label><input id="image-url" type="url">
+        <label for="image-file">or an image file</label><input id="image-file" type="file" accept="image/png,image/jpeg">
         <button type="submit">Describe</button><p id="describe-error" role="alert" class="error"></p></form>
         <ol id="descriptions" aria-label="Descriptions"></ol></section>
         <section id="gallery" aria-labelledby="gallery-title"><h2 id="gallery-title">Gallery</h2>
@@ -103,8 +104,26 @@ enum ConsoleAssets {
             headers: { "authorization": "Bearer " + token(), "content-type": "application/json" },
             body: body === undefined ? undefined : JSON.stringify(body) });
           const json = await response.json();
-          if (!response.ok || json.success === false) throw new Error((json.error && json.error.message) || response.statusText);
+          if (!response.ok || json.success === false) throw new Error((json.error && json.error.message) || json.description || response.statusText);
           return json;
+        }
+        // A file is described through the /mj contract, which takes the image inline (the public contract takes a URL):
+        // submitted as a data URL, then fetched until it ends; its numbered prompts are split again.
+        async function describeFile(file) {
+          const dataURL = await new Promise((resolve, reject) => {
+            const reader = new FileReader(); reader.onload = () => resolve(reader.result); reader.onerror = () => reject(new Error("The file could not be read."));
+            reader.readAsDataURL(file);
+          });
+          const submitted = await api("/mj/submit/describe", { base64: dataURL });
+          if (submitted.code !== 1 && submitted.code !== 22) throw new Error(submitted.description || "The image was refused.");
+          for (;;) {
+            const task = await api("/mj/task/" + encodeURIComponent(submitted.result) + "/fetch");
+            if (task.status === "SUCCESS") {
+              return (task.properties.finalPrompt || "").split("\\n\\n").map((text) => text.replace(/^\\S+\\s+/, "").trim()).filter((text) => text);
+            }
+            if (task.status === "FAILURE" || task.status === "CANCEL") throw new Error(task.failReason || "The describe failed.");
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
         }
         // The events stream is read with fetch, so the token goes in the header and never in a URL.
         async function follow(id, onRecord) {
@@ -260,8 +279,9 @@ enum ConsoleAssets {
           $("describe-form").onsubmit = async (event) => {
             event.preventDefault(); $("describe-error").textContent = "";
             try {
-              const result = await api("/midjourney/describe", { image_url: $("image-url").value });
-              $("descriptions").replaceChildren(...result.descriptions.map((text) => el("li", {}, el("span", { textContent: text + " " }),
+              const file = $("image-file").files[0];
+              const descriptions = file ? await describeFile(file) : (await api("/midjourney/describe", { image_url: $("image-url").value })).descriptions;
+              $("descriptions").replaceChildren(...descriptions.map((text) => el("li", {}, el("span", { textContent: text + " " }),
                 el("button", { type: "button", textContent: "Use", onclick: () => { $("prompt").value = text; $("prompt").focus(); } }))));
             } catch (error) { $("describe-error").textContent = error.message; }
           };

@@ -62,10 +62,12 @@ public struct WebhookService: Service {
         self.logger = logger
     }
 
-    /// Sends until shutdown; what is not yet delivered stays in the outbox for the next start.
+    /// Sends until shutdown; what is not yet delivered stays in the outbox for the next start. At shutdown, attempts
+    /// in flight may finish (each is bounded by the webhook timeout); a store call that hangs past that (a pool
+    /// reconnecting to a database that went away) does not hold the service group.
     public func run() async throws {
         let stopping = StopFlag()
-        await withGracefulShutdownHandler {
+        let sending = Task { [self] in
             while !Task.isCancelled && !stopping.value.load(ordering: .relaxed) {
                 let sent = await sendDueDeliveries()
                 if sent == 0 {
@@ -74,9 +76,17 @@ public struct WebhookService: Service {
                     await signal.wait(timeout: wait)
                 }
             }
-        } onGracefulShutdown: {
-            stopping.value.store(true, ordering: .relaxed)
-            signal.notify()
+        }
+        try? await gracefulShutdown()
+        stopping.value.store(true, ordering: .relaxed)
+        signal.notify()
+        let finished = await firstWithin(.milliseconds(Int64((policy.timeout + 5) * 1000)), otherwise: false) {
+            await sending.value
+            return true
+        }
+        if !finished {
+            sending.cancel()
+            logger.warning("the webhook sender did not stop in time; its unfinished deliveries stay in the outbox")
         }
     }
 

@@ -22,26 +22,37 @@ public struct PostgresEventRelay: Service {
         self.logger = logger
     }
 
-    /// Listens until shutdown, listening again (with a growing pause) whenever the connection is lost.
+    /// Listens until shutdown, listening again (with a growing pause) whenever the connection is lost. At shutdown
+    /// it stops listening and returns within five seconds: a LISTEN waiting on a pool that reconnects to a server
+    /// that went away may notice its cancellation only later, and must not hold the service group (it ends on its
+    /// own then, or with the pool).
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            var pause = 0.25
-            while !Task.isCancelled {
-                do {
-                    try await store.listen(onListening: {
-                        // Anything committed while nobody listened is found by one look now.
-                        workSignal.notify()
-                        deliverySignal.notify()
-                    }) { event in
-                        await relay(event)
-                    }
-                } catch {
-                    if Task.isCancelled { break }
-                    logger.warning("lost the PostgreSQL notification channel; listening again", metadata: ["error": "\(error)"])
+        let listening = Task { await listenUntilCancelled() }
+        try? await gracefulShutdown()
+        listening.cancel()
+        _ = await firstWithin(.seconds(5), otherwise: false) {
+            await listening.value
+            return true
+        }
+    }
+
+    private func listenUntilCancelled() async {
+        var pause = 0.25
+        while !Task.isCancelled {
+            do {
+                try await store.listen(onListening: {
+                    // Anything committed while nobody listened is found by one look now.
+                    workSignal.notify()
+                    deliverySignal.notify()
+                }) { event in
+                    await relay(event)
                 }
-                try? await Task.sleep(for: .seconds(pause))
-                pause = min(pause * 2, 5)
+            } catch {
+                if Task.isCancelled { break }
+                logger.warning("lost the PostgreSQL notification channel; listening again", metadata: ["error": "\(error)"])
             }
+            try? await Task.sleep(for: .seconds(pause))
+            pause = min(pause * 2, 5)
         }
     }
 

@@ -45,7 +45,8 @@ struct ConsoleBrowserTests {
         try await signIn(browser, token: token)
 
         // Every state a card shows is recorded as it changes, so the progress is seen however quick the render is.
-        _ = try await browser.execute("""
+        _ = try await browser.execute(
+            """
             window.seen = [];
             new MutationObserver(() => { for (const n of document.querySelectorAll('#tasks .card')) {
               window.seen.push({ id: n.id, progress: !!n.querySelector('progress'), state: n.querySelector('.state').textContent,
@@ -77,7 +78,8 @@ struct ConsoleBrowserTests {
 
         try await browser.click(browser.find(xpath: "\(gridButtons)[normalize-space()='U2']"))
         let upscaleCard = try await browser.waitFor("the upscale's card with its image and Vary (Subtle)", seconds: 120) {
-            try await browser.execute("""
+            try await browser.execute(
+                """
                 for (const c of document.querySelectorAll('#tasks .card')) {
                   if (c.id === '\(gridCard)' || !c.querySelector('img')) continue;
                   if ([...c.querySelectorAll('button')].some((b) => b.textContent === 'Vary (Subtle)')) return c.id;
@@ -88,7 +90,8 @@ struct ConsoleBrowserTests {
         #expect(try await browser.text(browser.find(xpath: "//li[@id='\(upscaleCard)']//a")).contains("upscale2"))
         let decoded = try await browser.waitFor("the upscaled image to load") {
             try await browser.execute(
-                "const i = document.querySelector('#\(upscaleCard) img'); return i && i.complete && i.naturalWidth > 0 ? i.naturalWidth : null;") as? Int
+                "const i = document.querySelector('#\(upscaleCard) img'); return i && i.complete && i.naturalWidth > 0 ? i.naturalWidth : null;"
+            ) as? Int
         }
         #expect(decoded > 0)
 
@@ -114,15 +117,38 @@ struct ConsoleBrowserTests {
         let used = try await browser.execute("return document.getElementById('prompt').value;") as? String
         #expect(used == first.trimmingCharacters(in: .whitespaces))
 
+        // Describe a file from this machine: the same grid, saved to disk and chosen in the file input.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-console-\(UUID().uuidString).png")
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: gridImage), timeout: .seconds(30))
+        try Data(Array(try await response.body.collect(upTo: 1 << 26).readableBytesView)).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        _ = try await browser.execute(
+            "document.getElementById('image-url').value = ''; document.getElementById('descriptions').replaceChildren();")
+        try await browser.type(try await browser.find(xpath: "//input[@id=//label[normalize-space()='or an image file']/@for]"), file.path)
+        try await browser.click(browser.find(xpath: "//form[@id='describe-form']//button[normalize-space()='Describe']"))
+        let fromFile = try await browser.waitFor("four descriptions of the file", seconds: 60) {
+            try await browser.execute(
+                "const n = document.querySelectorAll('ol[aria-label=\"Descriptions\"] li').length; return n > 0 ? n : null;") as? Int
+        }
+        #expect(fromFile == 4)
+        let firstFromFile = try await browser.text(browser.find(xpath: "//ol[@aria-label='Descriptions']/li[1]/span"))
+        #expect(firstFromFile.contains("--ar 1:1") && !firstFromFile.hasPrefix("1"), "unnumbered, as from the URL: \(firstFromFile)")
+        _ = try await browser.execute("document.getElementById('image-file').value = '';")
+
         // Signing out forgets the token; the administrator signs in and revokes the victim's token.
         try await browser.click(browser.find(xpath: "//button[normalize-space()='Sign out']"))
         _ = try await browser.waitFor("the sign-in form after signing out") {
             try await browser.execute(
-                "return document.getElementById('sign-in').hidden === false && !sessionStorage.getItem('journeyman-token') ? true : null;") as? Bool
+                "return document.getElementById('sign-in').hidden === false && !sessionStorage.getItem('journeyman-token') ? true : null;")
+                as? Bool
         }
         try await signIn(browser, token: admin)
-        try await browser.click(browser.waitFor("the Operate link") { try? await browser.find(xpath: "//nav//a[normalize-space()='Operate' and not(@hidden)]") })
-        let revoke = try await browser.waitFor("the Revoke victim button") { try? await browser.find(xpath: "//button[normalize-space()='Revoke victim']") }
+        try await browser.click(
+            browser.waitFor("the Operate link") { try? await browser.find(xpath: "//nav//a[normalize-space()='Operate' and not(@hidden)]") }
+        )
+        let revoke = try await browser.waitFor("the Revoke victim button") {
+            try? await browser.find(xpath: "//button[normalize-space()='Revoke victim']")
+        }
         try await browser.click(revoke)
         _ = try await browser.waitFor("the victim's token shown revoked") {
             try? await browser.find(xpath: "//tr[td[1][normalize-space()='victim'] and td[4][normalize-space()='revoked']]")
@@ -130,8 +156,10 @@ struct ConsoleBrowserTests {
         try await browser.screenshot(named: "operate-1280")
         let refused = try await livePost(port: port, path: "/midjourney/tasks", token: victim, body: #"{"action":"retrieve_batch"}"#)
         #expect(refused.status == .unauthorized)
-        let errors = try await browser.execute(
-            "return ['sign-in-error','imagine-error','describe-error'].map((id) => document.getElementById(id).textContent).join('');") as? String
+        let errors =
+            try await browser.execute(
+                "return ['sign-in-error','imagine-error','describe-error'].map((id) => document.getElementById(id).textContent).join('');")
+            as? String
         #expect(errors == "", "no error showed: \(errors ?? "")")
     }
 
@@ -141,7 +169,8 @@ struct ConsoleBrowserTests {
         try await browser.click(browser.find(xpath: "//form[@id='sign-in-form']//button[normalize-space()='Sign in']"))
         _ = try await browser.waitFor("the signed-in console") {
             try await browser.execute(
-                "return document.getElementById('signed-in').hidden === false && document.getElementById('sign-in').hidden ? true : null;") as? Bool
+                "return document.getElementById('signed-in').hidden === false && document.getElementById('sign-in').hidden ? true : null;")
+                as? Bool
         }
     }
 }
@@ -252,7 +281,9 @@ struct Browser: Sendable {
     /// The first element at `xpath`, or a failure saying which was missing.
     func find(xpath: String) async throws -> String {
         let value = try await command("POST", "/element", ["using": "xpath", "value": xpath])
-        guard let id = (value as? [String: Any])?[Self.element] as? String else { throw BrowserFailure(description: "no element at \(xpath): \(value)") }
+        guard let id = (value as? [String: Any])?[Self.element] as? String else {
+            throw BrowserFailure(description: "no element at \(xpath): \(value)")
+        }
         return id
     }
 
@@ -278,8 +309,10 @@ struct Browser: Sendable {
             if let value = try await condition() { return value }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let errors = (try? await execute(
-            "return ['sign-in-error','imagine-error','describe-error'].map((id) => document.getElementById(id).textContent).join(' | ');"))
+        let errors =
+            (try? await execute(
+                "return ['sign-in-error','imagine-error','describe-error'].map((id) => document.getElementById(id).textContent).join(' | ');"
+            ))
         throw BrowserFailure(description: "waited \(seconds) s for \(what); errors on the page: \(errors.map { "\($0)" } ?? "?")")
     }
 
@@ -288,7 +321,8 @@ struct Browser: Sendable {
         guard let base64 = try await command("GET", "/screenshot", nil) as? String, let png = Data(base64Encoded: base64) else {
             throw BrowserFailure(description: "no screenshot")
         }
-        let directory = ProcessInfo.processInfo.environment["JOURNEYMAN_SCREENSHOTS"]
+        let directory =
+            ProcessInfo.processInfo.environment["JOURNEYMAN_SCREENSHOTS"]
             ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent(".build/console-screenshots").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -124,6 +124,13 @@ struct UpstreamProxyTests {
                 #expect(rows.first?["up"] == .bool(false))
                 #expect(rows.first?.string("down_reason")?.contains("401") == true, "\(rows)")
                 #expect(!String(decoding: overview.bytes, as: UTF8.self).contains(secret))
+                // `journeyman upstreams` exits with 1 while one is down.
+                do {
+                    _ = try runJourneyman(["upstreams", "--url", front.url, "--token", admin.token])
+                    Issue.record("journeyman upstreams exited 0 with its upstream down")
+                } catch let failure as CommandLineFailure {
+                    #expect(failure.message.contains("exited 1"), "\(failure.message)")
+                }
             }
         }
     }
@@ -140,6 +147,15 @@ struct UpstreamProxyTests {
                 // A second scrape adds nothing that was counted already.
                 let again = String(decoding: try await front.get(front.url + "/metrics").bytes, as: UTF8.self)
                 #expect(again.contains(#"journeyman_upstream_calls_total{upstream="upstream",purpose="submit"} 1"#), "\(again)")
+
+                // `journeyman upstreams`, with an administrator's token.
+                let admin = try await Administration(store: front.server.store).createCredential(
+                    name: "ops", applicationID: nil, scopes: Set(APIScope.allCases), credits: 0)
+                _ = try await front.server.store.setAdministrator(applicationID: admin.application.id, administrator: true)
+                let table = try runJourneyman(["upstreams", "--url", front.url, "--token", admin.token])
+                #expect(table.contains("UPSTREAM") && table.contains("midjourney-proxy") && table.contains("healthy"), "\(table)")
+                let json = try runJourneyman(["upstreams", "--url", front.url, "--token", admin.token, "--json"])
+                #expect(json.contains(#""up":true"#) && json.contains(#""kind":"midjourney-proxy""#), "\(json)")
             }
         }
     }

@@ -13,6 +13,8 @@ extension ServerConfiguration {
                 name: upstream.name, url: upstream.url, token: upstream.token, pollInterval: .milliseconds(100), maxBackoffSeconds: 0.3)
             settings.maxRunning = upstream.maxRunning
             settings.breakerFailures = breakerFailures
+            // Longer than any test: an opened circuit stays open while the test looks at it.
+            settings.breakerProbeSeconds = 600
             return settings
         }
     }
