@@ -22,8 +22,13 @@ struct CommandLineFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Runs the executable; answers its standard output, or throws with its standard error.
-func runJourneyman(_ arguments: [String]) throws -> String {
+/// Runs the executable off the cooperative pool; answers its standard output, or throws with its standard error.
+func runJourneyman(_ arguments: [String]) async throws -> String {
+    try await blocking { try runJourneymanBlocking(arguments) }
+}
+
+/// Runs the executable, blocking the calling thread; answers its standard output, or throws with its standard error.
+func runJourneymanBlocking(_ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = try journeymanExecutable()
     process.arguments = arguments
@@ -49,7 +54,7 @@ struct CommandLineTests {
     @Test func aTokenCreatedByTheCommandWorksAgainstARunningServer() async throws {
         let server = try await TestServer.make(workers: 0)
         try await server.testLive { api in
-            let output = try runJourneyman([
+            let output = try await runJourneyman([
                 "token", "create", "--name", "cli-made", "--scopes", "tasks", "--credits", "5", "--data", server.dataDirectory,
             ])
             let token = try #require(output.split(separator: "\n").last.map(String.init))
@@ -60,13 +65,13 @@ struct CommandLineTests {
             let refused = try await api.post("/midjourney/imagine", #"{"prompt":"x"}"#, token: token)
             #expect(refused.errorCode == "token_mismatched")
 
-            let listing = try runJourneyman(["token", "list", "--data", server.dataDirectory])
+            let listing = try await runJourneyman(["token", "list", "--data", server.dataDirectory])
             #expect(listing.contains("cli-made"))
             #expect(!listing.contains(token))
             let credentialID = try #require(
                 output.split(separator: "\n").first { $0.hasPrefix("credential:") }?.split(separator: " ").last.map(String.init)
             )
-            _ = try runJourneyman(["token", "revoke", credentialID, "--data", server.dataDirectory])
+            _ = try await runJourneyman(["token", "revoke", credentialID, "--data", server.dataDirectory])
             #expect(try await api.post("/midjourney/tasks", #"{"action":"retrieve_batch"}"#, token: token).status == .unauthorized)
         }
     }
@@ -75,9 +80,9 @@ struct CommandLineTests {
         for command in [
             ["--help"], ["serve", "--help"], ["token", "create", "--help"], ["token", "list", "--help"], ["gallery", "--help"],
         ] {
-            let help = try runJourneyman(command)
+            let help = try runJourneymanBlocking(command)
             #expect(help.contains("USAGE"), "\(command) prints usage")
         }
-        #expect(try runJourneyman(["serve", "--help"]).contains("--public-url"))
+        #expect(try runJourneymanBlocking(["serve", "--help"]).contains("--public-url"))
     }
 }

@@ -37,6 +37,12 @@ final class ServeProcess {
             message: "journeyman serve did not become healthy: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     }
 
+    /// Waits until the process has exited, without blocking a thread of the cooperative pool.
+    func exited() async throws {
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        process.waitUntilExit()
+    }
+
     func kill9() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -75,7 +81,7 @@ func postJSON(port: Int, path: String, token: String, body: String) async throws
 struct CrashTests {
     @Test func killingTheServerMidRunLosesNoTaskAndNoCallback() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-crash-\(UUID().uuidString)").path
-        let created = try runJourneyman(["token", "create", "--name", "crash", "--credits", "10000", "--data", data])
+        let created = try await runJourneyman(["token", "create", "--name", "crash", "--credits", "10000", "--data", data])
         let token = try #require(created.split(separator: "\n").last.map(String.init))
         let receiver = WebhookReceiver(failFirst: 3)
         let options = [

@@ -93,12 +93,14 @@ func liveStatus(port: Int, path: String) async -> Int? {
 struct ObservabilityTests {
     @Test(.enabled(if: PrivatePostgres.findBindir() != nil, "needs the PostgreSQL server binaries"))
     func readinessTurnsUnavailableWhenThePostgreSQLServerStopsAndBackWhenItReturns() async throws {
-        let postgres = try PrivatePostgres(bindir: try #require(PrivatePostgres.findBindir()))
+        let bindir = try #require(PrivatePostgres.findBindir())
+        // initdb and pg_ctl take seconds: off the cooperative pool, where they would stall the other tests' servers.
+        let postgres = try await blocking { try PrivatePostgres(bindir: bindir) }
         defer { postgres.remove() }
         let server = try await TestServer.make(workers: 0) { $0.databaseURL = postgres.url }
         try await server.test { api in
             #expect(try await api.raw("/readyz", method: .get).status == .ok)
-            try postgres.stop()
+            try await blocking { try postgres.stop() }
             let down = try await api.raw("/readyz", method: .get)
             #expect(down.status == .serviceUnavailable)
             #expect(down.object["error"]?.objectValue?.string("message") == "The store is not reachable.")
@@ -107,7 +109,7 @@ struct ObservabilityTests {
             let metrics = try await MetricsTests.scrape(api)
             #expect(metrics.value("journeyman_store_up") == 0)
 
-            try postgres.start()
+            try await blocking { try postgres.start() }
             let deadline = ContinuousClock.now + .seconds(60)
             var status = try await api.raw("/readyz", method: .get).status
             while status != .ok, ContinuousClock.now < deadline {
@@ -121,7 +123,7 @@ struct ObservabilityTests {
     @Test func theRequestLogIsOneJSONLineARequestWithItsRouteAndNeverAToken() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-logs-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let created = try runJourneyman(["token", "create", "--name", "logs", "--credits", "100", "--data", data])
+        let created = try await runJourneyman(["token", "create", "--name", "logs", "--credits", "100", "--data", data])
         let token = try #require(created.split(separator: "\n").last.map(String.init))
         let serve = try ServeProcess(data: data, port: try freePort(), arguments: ["--log-format", "json", "--workers", "1"])
         defer { serve.terminate() }
@@ -132,7 +134,8 @@ struct ObservabilityTests {
         #expect(reply.status == .ok)
         let traceID = try #require(reply.headers[.init("x-trace-id")!])
         let wrongToken = "jm_wrong_\(UUID().uuidString)"
-        let refused = try await livePost(port: serve.port, path: "/midjourney/tasks", token: wrongToken, body: #"{"action":"retrieve_batch"}"#)
+        let refused = try await livePost(
+            port: serve.port, path: "/midjourney/tasks", token: wrongToken, body: #"{"action":"retrieve_batch"}"#)
         #expect(refused.status == .unauthorized)
         serve.terminate()
 
@@ -175,29 +178,32 @@ struct ObservabilityTests {
         }
         #expect(seen.last == 503, "readiness during the drain: \(seen)")
         #expect(await liveStatus(port: serve.port, path: "/healthz") == 200)
-        serve.process.waitUntilExit()
+        try await serve.exited()
         #expect(serve.process.terminationStatus == 0)
     }
 
     @Test func statusShowsTheQueueTasksAndWebhooksOfARunningServerFromItsMetricsPort() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-status-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let created = try runJourneyman(["token", "create", "--name", "status", "--credits", "100", "--data", data])
+        let created = try await runJourneyman(["token", "create", "--name", "status", "--credits", "100", "--data", data])
         let token = try #require(created.split(separator: "\n").last.map(String.init))
         let metricsPort = try freePort()
-        let serve = try ServeProcess(data: data, port: try freePort(), arguments: ["--metrics-port", String(metricsPort), "--workers", "1"])
+        let serve = try ServeProcess(
+            data: data, port: try freePort(), arguments: ["--metrics-port", String(metricsPort), "--workers", "1"])
         defer { serve.terminate() }
         try await serve.waitUntilHealthy()
-        #expect(try await livePost(port: serve.port, path: "/midjourney/imagine", token: token, body: #"{"prompt":"a quiet pond"}"#).status == .ok)
+        #expect(
+            try await livePost(port: serve.port, path: "/midjourney/imagine", token: token, body: #"{"prompt":"a quiet pond"}"#).status
+                == .ok)
         #expect(await liveStatus(port: serve.port, path: "/metrics") == 404)
 
-        let screen = try runJourneyman(["status", "--url", "http://127.0.0.1:\(metricsPort)"])
+        let screen = try await runJourneyman(["status", "--url", "http://127.0.0.1:\(metricsPort)"])
         #expect(screen.contains("store      up"))
         #expect(screen.contains("workers    1"))
         #expect(screen.contains("queue      pending 0   running 0   holding 0"))
         #expect(screen.contains("tasks      submitted 1   succeeded 1   failed 0   cancelled 0"))
         #expect(screen.contains("credits    charged 2"))
         #expect(screen.contains("upstreams  none"))
-        #expect(throws: CommandLineFailure.self) { try runJourneyman(["status", "--url", "http://127.0.0.1:\(serve.port)"]) }
+        await #expect(throws: CommandLineFailure.self) { try await runJourneyman(["status", "--url", "http://127.0.0.1:\(serve.port)"]) }
     }
 }

@@ -29,7 +29,7 @@ struct ScaleOutTests {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-\(name)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let url = try TestDatabase.schemaURL(data)
-        let created = try runJourneyman(["token", "create", "--name", name, "--credits", String(credits), "--database-url", url])
+        let created = try runJourneymanBlocking(["token", "create", "--name", name, "--credits", String(credits), "--database-url", url])
         let token = try #require(created.split(separator: "\n").last.map(String.init))
         return (data, url, token)
     }

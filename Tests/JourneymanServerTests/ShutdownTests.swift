@@ -8,7 +8,7 @@ import Testing
 struct ShutdownTests {
     @Test func aTaskStillRunningWhenTheGracePeriodEndsGoesBackToPendingAtOnce() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-sigterm-\(UUID().uuidString)").path
-        let created = try runJourneyman(["token", "create", "--name", "sigterm", "--credits", "1000", "--data", data])
+        let created = try await runJourneyman(["token", "create", "--name", "sigterm", "--credits", "1000", "--data", data])
         let token = try #require(created.split(separator: "\n").last.map(String.init))
         // One worker, no grace, and a lease far longer than the test: only the release can make the task pending again.
         let arguments = [
@@ -45,7 +45,7 @@ struct ShutdownTests {
             }
             let interrupted = try #require(running, "no task started running")
             kill(server.process.processIdentifier, SIGTERM)
-            server.process.waitUntilExit()
+            try await server.exited()
             let log = (try? String(contentsOf: server.log, encoding: .utf8)) ?? ""
 
             let store = try SQLiteTaskStore(path: data + "/journeyman.sqlite")
@@ -66,7 +66,7 @@ struct ShutdownTests {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-close-\(UUID().uuidString)").path
         let wal = data + "/journeyman.sqlite-wal"
         // A process that exits without closing its SQLite connections leaves the log it wrote behind, unmerged.
-        let created = try runJourneyman(["token", "create", "--name", "closing", "--credits", "100", "--data", data])
+        let created = try await runJourneyman(["token", "create", "--name", "closing", "--credits", "100", "--data", data])
         let token = try #require(created.split(separator: "\n").last.map(String.init))
         #expect(writeAheadLogBytes(wal) == 0, "the token command closed the store")
 
@@ -78,7 +78,7 @@ struct ShutdownTests {
         let id = try #require(answer.string("task_id"))
         #expect(writeAheadLogBytes(wal) > 0, "a running server writes through the log")
         kill(server.process.processIdentifier, SIGTERM)
-        server.process.waitUntilExit()
+        try await server.exited()
         let log = (try? String(contentsOf: server.log, encoding: .utf8)) ?? ""
         #expect(server.process.terminationStatus == 0, "Log:\n\(log)")
         #expect(log.contains("store, outbound clients and CPU pool closed"), "Log:\n\(log)")

@@ -67,7 +67,7 @@ struct UpgradeTests {
 /// What both stores are checked for; each test loads its own copy of the fixture.
 enum UpgradeStory {
     static func everyTaskAnswersItsRecordedRecordAndTheListingsAreUnchanged(_ kind: FixtureStore) async throws {
-        let fixture = try UpgradeFixture.load(kind)
+        let fixture = try await UpgradeFixture.load(kind)
         // No workers: the task v3 left waiting must still be waiting when its record is compared.
         try await fixture.withAPI(workers: 0) { api in
             try await expectRecordsAsRecorded(fixture, api)
@@ -83,7 +83,7 @@ enum UpgradeStory {
     }
 
     static func theTokensOpenExactlyTheDoorsTheyDid(_ kind: FixtureStore) async throws {
-        let fixture = try UpgradeFixture.load(kind)
+        let fixture = try await UpgradeFixture.load(kind)
         try await fixture.withAPI(workers: 0) { api in
             let retrieveGrid = #"{"action":"retrieve","id":"\#(fixture.task("grid"))"}"#
 
@@ -106,7 +106,7 @@ enum UpgradeStory {
     }
 
     static func creditsLimitsRateLimitsAndTheWebhookOutboxAreWhatV3Stored(_ kind: FixtureStore) async throws {
-        let fixture = try UpgradeFixture.load(kind)
+        let fixture = try await UpgradeFixture.load(kind)
         let server = try await fixture.server(workers: 0)
         let stored = try await StoredAccount.read(server, applicationID: fixture.applicationID, webhookTaskID: fixture.task("webhook"))
         let expected = try fixture.storedAccount()
@@ -125,7 +125,7 @@ enum UpgradeStory {
     }
 
     static func theTaskLeftWaitingRunsAndSucceedsWhileTheFinishedOnesStayAsTheyWere(_ kind: FixtureStore) async throws {
-        let fixture = try UpgradeFixture.load(kind)
+        let fixture = try await UpgradeFixture.load(kind)
         let pending = fixture.task("pending")
         let before = fixture.retrieve(pending)
         #expect(before.string("state") == "pending")
@@ -155,7 +155,7 @@ enum UpgradeStory {
     }
 
     static func seedsAndFollowUpsOfOldTasksAnswerAsTheyDid(_ kind: FixtureStore) async throws {
-        let fixture = try UpgradeFixture.load(kind)
+        let fixture = try await UpgradeFixture.load(kind)
         let server = try await fixture.server(workers: 0)
         let grid = fixture.retrieve(fixture.task("grid"))
         try await fixture.withAPI(server) { api in
@@ -229,7 +229,7 @@ struct UpgradeFixture: Sendable {
     let databaseURL: String?
 
     /// Loads `Fixtures/<release>-<kind>.sql` into a new data directory (SQLite) or a new schema (PostgreSQL).
-    static func load(_ kind: FixtureStore, release: String = "v3") throws -> UpgradeFixture {
+    static func load(_ kind: FixtureStore, release: String = "v3") async throws -> UpgradeFixture {
         let fixtures = try #require(Bundle.module.resourceURL).appendingPathComponent("Fixtures")
         let dump = try String(contentsOf: fixtures.appendingPathComponent("\(release)-\(kind.rawValue).sql"), encoding: .utf8)
         let expectedJSON = try Data(contentsOf: fixtures.appendingPathComponent("\(release)-\(kind.rawValue)-expected.json"))
@@ -242,7 +242,7 @@ struct UpgradeFixture: Sendable {
         case .sqlite:
             // The dump has its own BEGIN/COMMIT; journal mode and the rest are the store's to set when it opens.
             let queue = try DatabaseQueue(path: URL(fileURLWithPath: directory).appendingPathComponent("journeyman.sqlite").path)
-            try queue.writeWithoutTransaction { db in try db.execute(sql: dump) }
+            try await queue.writeWithoutTransaction { db in try db.execute(sql: dump) }
             try queue.close()
             return UpgradeFixture(kind: kind, expected: expected, dataDirectory: directory, databaseURL: nil)
         case .postgres:
@@ -250,7 +250,8 @@ struct UpgradeFixture: Sendable {
             let schema = TestDatabase.schemaName(directory)
             let file = URL(fileURLWithPath: directory).appendingPathComponent("fixture.sql")
             try dump.replacingOccurrences(of: "__SCHEMA__", with: schema).write(to: file, atomically: true, encoding: .utf8)
-            try runPSQL(base, file: file.path)
+            let path = file.path
+            try await blocking { try runPSQL(base, file: path) }
             return UpgradeFixture(
                 kind: kind, expected: expected, dataDirectory: directory, databaseURL: try TestDatabase.schemaURL(directory))
         }
@@ -267,7 +268,7 @@ struct UpgradeFixture: Sendable {
         try process.run()
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "psql could not load the fixture: \(message)")
+        guard process.terminationStatus == 0 else { throw CommandLineFailure(message: "psql could not load the fixture: \(message)") }
     }
 
     /// Today's server on this copy, with no application of its own: the fixture's tokens are the ones to use.

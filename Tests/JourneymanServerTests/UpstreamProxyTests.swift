@@ -126,7 +126,7 @@ struct UpstreamProxyTests {
                 #expect(!String(decoding: overview.bytes, as: UTF8.self).contains(secret))
                 // `journeyman upstreams` exits with 1 while one is down.
                 do {
-                    _ = try runJourneyman(["upstreams", "--url", front.url, "--token", admin.token])
+                    _ = try await runJourneyman(["upstreams", "--url", front.url, "--token", admin.token])
                     Issue.record("journeyman upstreams exited 0 with its upstream down")
                 } catch let failure as CommandLineFailure {
                     #expect(failure.message.contains("exited 1"), "\(failure.message)")
@@ -152,9 +152,9 @@ struct UpstreamProxyTests {
                 let admin = try await Administration(store: front.server.store).createCredential(
                     name: "ops", applicationID: nil, scopes: Set(APIScope.allCases), credits: 0)
                 _ = try await front.server.store.setAdministrator(applicationID: admin.application.id, administrator: true)
-                let table = try runJourneyman(["upstreams", "--url", front.url, "--token", admin.token])
+                let table = try await runJourneyman(["upstreams", "--url", front.url, "--token", admin.token])
                 #expect(table.contains("UPSTREAM") && table.contains("midjourney-proxy") && table.contains("healthy"), "\(table)")
-                let json = try runJourneyman(["upstreams", "--url", front.url, "--token", admin.token, "--json"])
+                let json = try await runJourneyman(["upstreams", "--url", front.url, "--token", admin.token, "--json"])
                 #expect(json.contains(#""up":true"#) && json.contains(#""kind":"midjourney-proxy""#), "\(json)")
             }
         }

@@ -239,7 +239,7 @@ struct UpstreamTests {
                 "--lease-seconds", "2", "--workers", "2", "--rate-limit", "1000",
             ]
             if let database = try TestDatabase.serverURL(forDataDirectory: data) { options += ["--database-url", database] }
-            let created = try runJourneyman(
+            let created = try await runJourneyman(
                 ["token", "create", "--name", "front", "--credits", "1000", "--data", data]
                     + (options.contains("--database-url")
                         ? ["--database-url", options[options.firstIndex(of: "--database-url")! + 1]] : []))
@@ -300,13 +300,13 @@ struct UpstreamCommandLineTests {
         ]
         for (arguments, named) in cases {
             do {
-                _ = try runJourneyman(["serve", "--data", data, "--port", "0"] + arguments)
+                _ = try runJourneymanBlocking(["serve", "--data", data, "--port", "0"] + arguments)
                 Issue.record("\(arguments) was accepted")
             } catch let failure as CommandLineFailure {
                 #expect(failure.message.contains(named), "\(arguments): \(failure.message)")
             }
         }
-        let help = try runJourneyman(["serve", "--help"])
+        let help = try runJourneymanBlocking(["serve", "--help"])
         #expect(help.contains("--upstream-url") && help.contains("--engine upstream") && help.contains("--upstreams"))
         #expect(help.contains("midjourney-proxy") && help.contains("--cpu-threads"))
     }
