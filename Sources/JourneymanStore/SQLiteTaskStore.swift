@@ -628,16 +628,18 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     /// Moves what the write-ahead log holds into the database file, empties the log, and closes every connection.
-    /// The close blocks its thread while queries end, so it runs on Dispatch's queue.
+    /// The close blocks its thread while queries end, so it runs on a thread of its own (not the cooperative pool,
+    /// nor Dispatch's global queue, whose few threads other work needs).
     public func close() async {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
         let pool = pool
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
+            let thread = Thread {
                 _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
                 try? pool.close()
                 continuation.resume()
             }
+            thread.start()
         }
     }
 

@@ -165,10 +165,12 @@ func livePost(port: Int, path: String, token: String, body: String, timeout: Int
     return Reply(status: HTTPResponse.Status(code: Int(response.status.code)), headers: headers, body: bytes)
 }
 
-/// Runs blocking work (a child process and its output, above all) on a Dispatch thread. Swift's cooperative pool has
-/// one thread a core, two here: two tests waiting on processes there at once would stall every server in the process.
+/// Runs blocking work (a child process and its output, above all) on a thread of its own. Swift's cooperative pool
+/// has one thread a core, two here, and so has Dispatch's global queue on Linux, where the local engine renders: work
+/// that waits on a process in either would stall every server in the process.
 func blocking<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        let thread = Thread { continuation.resume(with: Result { try work() }) }
+        thread.start()
     }
 }
