@@ -25,9 +25,6 @@ public struct CPUPool: Sendable {
     /// How many threads the pool has; nil for Dispatch's queue.
     public var threadCount: Int? { owner?.count }
 
-    /// The NIO thread pool under a bounded pool (for NIO APIs that take one), nil for Dispatch's queue.
-    public var threadPool: NIOThreadPool? { owner?.pool }
-
     /// Runs `work` off the caller's thread and answers its result. On a pool shut down, throws `CancellationError`.
     public func run<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
         if let owner { return try await owner.pool.runIfActive(work) }
