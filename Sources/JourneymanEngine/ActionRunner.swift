@@ -1,13 +1,14 @@
-import Dispatch
 import JourneymanCore
 import JourneymanImaging
 import Synchronization
 
-/// Carries out one `RenderJob` synchronously on the calling (Dispatch) thread, rendering the
-/// tiles of a grid in parallel.
+/// Carries out one `RenderJob` synchronously on the calling thread (one of the CPU pool's), rendering the tiles of a
+/// grid in parallel on that pool.
 struct ActionRunner: Sendable {
     /// The job.
     let job: RenderJob
+    /// Where the tiles render: the calling thread and the pool's free ones.
+    let pool: CPUPool
     /// Set when the awaiting task is cancelled.
     let flag: CancellationFlag
     /// Progress sink.
@@ -55,30 +56,28 @@ struct ActionRunner: Sendable {
     /// The seed in force: `--seed` when given, else the task's.
     private var seed: UInt32 { job.prompt.seed ?? job.seed }
 
-    /// Renders tiles in parallel on Dispatch worker threads, reporting progress.
+    /// Renders tiles in parallel on the CPU pool, reporting progress.
     func renderTiles(_ tiles: [TileJob]) throws -> [RGBAImage] {
         let reporter = ProgressReporter(parts: tiles.count, callback: progress)
-        let results = Mutex<[RGBAImage?]>(Array(repeating: nil, count: tiles.count))
-        let failure = Mutex<(any Error)?>(nil)
+        let outcome = TileOutcome(count: tiles.count)
         let flag = self.flag
-        DispatchQueue.concurrentPerform(iterations: tiles.count) { index in
-            let tile = tiles[index]
+        pool.perform(iterations: tiles.count) { index in
             do {
-                let image = try ActionRunner.renderTile(tile, flag: flag) { fraction in
+                let image = try ActionRunner.renderTile(tiles[index], flag: flag) { fraction in
                     reporter.update(part: index, fraction: fraction)
                 }
-                results.withLock { $0[index] = image }
+                outcome.images.withLock { $0[index] = image }
             } catch {
-                failure.withLock { $0 = $0 ?? error }
+                outcome.failure.withLock { $0 = $0 ?? error }
                 flag.cancel()
             }
         }
-        if let error = failure.withLock({ $0 }) {
+        if let error = outcome.failure.withLock({ $0 }) {
             if error is CancellationError || self.flag.isCancelled { throw CancellationError() }
             throw error
         }
         try self.flag.check()
-        let images = results.withLock { $0.compactMap { $0 } }
+        let images = outcome.images.withLock { $0.compactMap { $0 } }
         guard images.count == tiles.count else { throw EngineError(message: "a tile failed to render") }
         return images
     }
@@ -291,5 +290,15 @@ struct ActionRunner: Sendable {
         }
         ProgressReporter(parts: 1, callback: progress).finish()
         return RenderedImage(image: sharp, lineage: lineage)
+    }
+}
+
+/// What the tiles of one grid came to, filled in by whichever threads render them.
+final class TileOutcome: Sendable {
+    let images: Mutex<[RGBAImage?]>
+    let failure = Mutex<(any Error)?>(nil)
+
+    init(count: Int) {
+        images = Mutex(Array(repeating: nil, count: count))
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import JourneymanCore
 import JourneymanImaging
@@ -7,27 +6,19 @@ import Synchronization
 /// Contact sheets of the local engine's renders: one picture per prompt with the prompt as caption.
 public enum Gallery {
     /// Renders the first tile of each prompt (square, 512 px) into a captioned contact sheet.
-    public static func contactSheet(prompts: [String], seed: UInt32) async throws -> RGBAImage {
+    public static func contactSheet(prompts: [String], seed: UInt32, pool: CPUPool = .shared) async throws -> RGBAImage {
         guard !prompts.isEmpty else {
             throw EngineError(code: .badRequest, message: "the gallery needs at least one prompt")
         }
         let flag = CancellationFlag()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RGBAImage, any Error>) in
-                DispatchQueue.global(qos: .userInitiated).async {
-                    do {
-                        continuation.resume(returning: try makeSheet(prompts: prompts, seed: seed, flag: flag))
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                }
-            }
+            try await pool.run { try makeSheet(prompts: prompts, seed: seed, flag: flag, pool: pool) }
         } onCancel: {
             flag.cancel()
         }
     }
 
-    private static func makeSheet(prompts: [String], seed: UInt32, flag: CancellationFlag) throws -> RGBAImage {
+    private static func makeSheet(prompts: [String], seed: UInt32, flag: CancellationFlag, pool: CPUPool) throws -> RGBAImage {
         let side = 512
         let scale = 2
         let margin = 24
@@ -41,9 +32,8 @@ public enum Gallery {
         let width = margin + columns * (side + margin)
         let height = titleHeight + margin + rows * (side + captionHeight + margin)
 
-        let tiles = Mutex<[RGBAImage?]>(Array(repeating: nil, count: prompts.count))
-        let failure = Mutex<(any Error)?>(nil)
-        DispatchQueue.concurrentPerform(iterations: prompts.count) { index in
+        let outcome = TileOutcome(count: prompts.count)
+        pool.perform(iterations: prompts.count) { index in
             do {
                 let (text, parameters) = PromptShortener.split(prompts[index])
                 var prompt = ParsedPrompt(text: text)
@@ -52,17 +42,17 @@ public enum Gallery {
                 let spec = TileSpec.make(recipe: recipe, seed: seed, index: 0, chaos: 0, aspect: 1)
                 let job = ActionRunner.TileJob(spec: spec, view: .nominal(height: side), width: side, height: side)
                 let image = try ActionRunner.renderTile(job, flag: flag) { _ in }
-                tiles.withLock { $0[index] = image }
+                outcome.images.withLock { $0[index] = image }
             } catch {
-                failure.withLock { $0 = $0 ?? error }
+                outcome.failure.withLock { $0 = $0 ?? error }
                 flag.cancel()
             }
         }
-        if let error = failure.withLock({ $0 }) { throw error }
+        if let error = outcome.failure.withLock({ $0 }) { throw error }
 
         var sheet = RGBAImage(width: width, height: height, fill: RGBA(r: 18, g: 18, b: 22))
         BitmapFont.draw("JOURNEYMAN - LOCAL ENGINE", into: &sheet, x: margin, y: 18, scale: 3, color: RGBA(r: 236, g: 228, b: 214))
-        let images = tiles.withLock { $0 }
+        let images = outcome.images.withLock { $0 }
         for (index, image) in images.enumerated() {
             guard let image else { continue }
             let x = margin + (index % columns) * (side + margin)

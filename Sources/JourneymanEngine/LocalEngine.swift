@@ -35,7 +35,7 @@ public struct LocalEngine: Engine {
     public func render(_ job: RenderJob, progress: @escaping @Sendable (Int) -> Void) async throws -> RenderedImage {
         let flag = CancellationFlag()
         return try await withTaskCancellationHandler {
-            try await pool.run { try ActionRunner(job: job, flag: flag, progress: progress).run() }
+            try await pool.run { try ActionRunner(job: job, pool: pool, flag: flag, progress: progress).run() }
         } onCancel: {
             flag.cancel()
         }

@@ -301,10 +301,11 @@ struct ServeCommand: AsyncParsableCommand {
         try await server.run()
     }
 
-    /// The engine `--engine` names (`local`, the default); `upstream` is built by the server from its settings.
-    private func makeEngine() throws -> any Engine {
+    /// Checks `--engine`. The server builds either engine itself: the local one on its own bounded CPU pool, the
+    /// upstream one from its settings.
+    private func makeEngine() throws -> (any Engine)? {
         switch engineName {
-        case "local", "upstream": return LocalEngine()
+        case "local", "upstream": return nil
         case let other:
             throw ValidationError("--engine must be 'local' (the procedural engine on this machine) or 'upstream', not '\(other)'")
         }

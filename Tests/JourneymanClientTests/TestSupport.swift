@@ -40,7 +40,7 @@ struct LiveServer: Sendable {
 
     /// Starts a server, runs `body` against it, and stops it.
     static func with<Value: Sendable>(
-        workers: Int = 2, engine: any Engine = LocalEngine(), configure: (inout ServerConfiguration) -> Void = { _ in },
+        workers: Int = 2, engine: (any Engine)? = nil, configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (LiveServer) async throws -> Value
     ) async throws -> Value {
         let port = try freePort()

@@ -36,6 +36,45 @@ struct CPUPoolTests {
         await pool.shutdown()
     }
 
+    @Test func performRunsEveryIterationOnceAndSharesThemWithAFreeThread() async throws {
+        let pool = CPUPool.bounded(threads: 2)
+        let runs = Runs()
+        let helped = try await pool.run {
+            let others = DispatchSemaphore(value: 0)
+            pool.perform(iterations: 8) { index in
+                runs.record(index)
+                if index != 0 { others.signal() }
+                // The first iteration taken waits for another to run beside it: only a second thread can run one then.
+                if index == 0 { _ = others.wait(timeout: .now() + 60) }
+            }
+            return runs.threads
+        }
+        #expect(runs.indices == Array(0..<8), "every iteration ran once")
+        #expect(helped == 2)
+        await pool.shutdown()
+    }
+
+    @Test func everyThreadOfAPoolCanPerformAtOnceWithoutWaitingForAnother() async throws {
+        let pool = CPUPool.bounded(threads: 2)
+        let total = Concurrency()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    try await pool.run {
+                        pool.perform(iterations: 6) { _ in
+                            total.enter()
+                            usleep(2_000)
+                            total.leave()
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(total.entered == 24)
+        await pool.shutdown()
+    }
+
     @Test func aPoolShutDownRefusesNewWorkWithAnError() async throws {
         let pool = CPUPool.bounded(threads: 1)
         #expect(try await pool.run { 41 + 1 } == 42)
@@ -60,4 +99,20 @@ private final class Concurrency: Sendable {
     func leave() { state.withLock { $0.now -= 1 } }
     var most: Int { state.withLock { $0.most } }
     var entered: Int { state.withLock { $0.entered } }
+}
+
+/// Which iterations ran, each time, and on how many threads.
+private final class Runs: Sendable {
+    private let state = Mutex<(indices: [Int], threads: [UInt])>(([], []))
+
+    func record(_ index: Int) {
+        let thread = UInt(pthread_self())
+        state.withLock { state in
+            state.indices.append(index)
+            if !state.threads.contains(thread) { state.threads.append(thread) }
+        }
+    }
+
+    var indices: [Int] { state.withLock { $0.indices.sorted() } }
+    var threads: Int { state.withLock { $0.threads.count } }
 }

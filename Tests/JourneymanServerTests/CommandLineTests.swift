@@ -76,13 +76,13 @@ struct CommandLineTests {
         }
     }
 
-    @Test func everyCommandExplainsItselfWithHelp() throws {
+    @Test func everyCommandExplainsItselfWithHelp() async throws {
         for command in [
             ["--help"], ["serve", "--help"], ["token", "create", "--help"], ["token", "list", "--help"], ["gallery", "--help"],
         ] {
-            let help = try runJourneymanBlocking(command)
+            let help = try await runJourneyman(command)
             #expect(help.contains("USAGE"), "\(command) prints usage")
         }
-        #expect(try runJourneymanBlocking(["serve", "--help"]).contains("--public-url"))
+        #expect(try await runJourneyman(["serve", "--help"]).contains("--public-url"))
     }
 }

@@ -25,18 +25,18 @@ func liveGet(port: Int, path: String) async throws -> (status: Int, bytes: Int) 
 )
 struct ScaleOutTests {
     /// A data directory for the processes' logs, a fresh schema, and a token made with `journeyman token create`.
-    private func prepare(_ name: String, credits: Int) throws -> (data: String, url: String, token: String) {
+    private func prepare(_ name: String, credits: Int) async throws -> (data: String, url: String, token: String) {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-\(name)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let url = try TestDatabase.schemaURL(data)
-        let created = try runJourneymanBlocking(["token", "create", "--name", name, "--credits", String(credits), "--database-url", url])
+        let created = try await runJourneyman(["token", "create", "--name", name, "--credits", String(credits), "--database-url", url])
         let token = try #require(created.split(separator: "\n").last.map(String.init))
         return (data, url, token)
     }
 
     @Test func threeInstancesFinishEveryTaskExactlyOnceWhenOneIsKilled() async throws {
         let credits = 100_000
-        let (data, url, token) = try prepare("scale-out", credits: credits)
+        let (data, url, token) = try await prepare("scale-out", credits: credits)
         let receiver = WebhookReceiver(failFirst: 0)
         let options = [
             "--database-url", url, "--public-url", "http://journeyman.test", "--allow-private-network",
@@ -157,7 +157,7 @@ struct ScaleOutTests {
     }
 
     @Test func aSynchronousWaitOnOneInstanceHearsAResultMadeOnAnotherAtOnce() async throws {
-        let (data, url, token) = try prepare("sync-wait", credits: 1000)
+        let (data, url, token) = try await prepare("sync-wait", credits: 1000)
         let common = ["--database-url", url, "--rate-limit", "1000", "--rate-burst", "1000"]
         // The waiter has no workers: every result it answers with was made by the other instance.
         let waiter = try ServeProcess(data: data, port: try freePort(), arguments: common + ["--workers", "0"])

@@ -73,8 +73,11 @@ struct ShutdownTests {
         let server = try ServeProcess(data: data, port: try freePort(), arguments: ["--workers", "1", "--drain-seconds", "0"])
         defer { server.terminate() }
         try await server.waitUntilHealthy()
-        let answer = try await postJSON(
-            port: server.port, path: "/midjourney/imagine", token: token, body: #"{"prompt":"a closing door","async":false}"#)
+        // Synchronous, waiting as long as a render takes on a machine the other suites keep busy.
+        let answer = try await livePost(
+            port: server.port, path: "/midjourney/imagine", token: token, body: #"{"prompt":"a closing door","async":false}"#,
+            timeout: 180
+        ).object
         let id = try #require(answer.string("task_id"))
         #expect(writeAheadLogBytes(wal) > 0, "a running server writes through the log")
         kill(server.process.processIdentifier, SIGTERM)

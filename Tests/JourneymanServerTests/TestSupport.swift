@@ -23,10 +23,11 @@ struct TestServer {
 
     /// Builds a server; `credits` is the test application's balance.
     static func make(
-        workers: Int = 2, credits: Int = 10_000, dataDirectory: String? = nil, engine: any Engine = LocalEngine(),
+        workers: Int = 2, credits: Int = 10_000, dataDirectory: String? = nil, engine: (any Engine)? = nil,
         port: Int = 0, webhooks: WebhookPolicy = WebhookPolicy(), createsApplication: Bool = true,
         configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
+        _ = StallWatch.started
         let directory =
             dataDirectory
             ?? FileManager.default.temporaryDirectory
@@ -34,6 +35,8 @@ struct TestServer {
         var configuration = ServerConfiguration(
             host: "127.0.0.1", port: port, dataDirectory: directory, publicURL: publicURL, workers: workers)
         configuration.leaseSeconds = 30
+        // One CPU thread a server: dozens of test servers render at once in this process, on two cores.
+        configuration.cpuThreads = 1
         configuration.webhooks = webhooks
         // Test fixtures (image servers, webhook receivers) live on loopback.
         configuration.allowPrivateNetwork = true

@@ -29,7 +29,7 @@ struct RunningJourneyman: Sendable {
 
     /// Starts a server, runs `body` against it, and stops it gracefully.
     static func with<Value: Sendable>(
-        workers: Int = 2, engine: any Engine = LocalEngine(), dataDirectory: String? = nil, logger: Logger? = nil,
+        workers: Int = 2, engine: (any Engine)? = nil, dataDirectory: String? = nil, logger: Logger? = nil,
         configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (RunningJourneyman) async throws -> Value
     ) async throws -> Value {

@@ -282,7 +282,7 @@ struct UpstreamTests {
 @Suite("serve --engine upstream on the command line", .timeLimit(.minutes(10)))
 struct UpstreamCommandLineTests {
     @Test("An upstream engine without a URL, a token or a known kind is refused with a reason, before anything starts")
-    func incompleteUpstreamOptionsAreRefused() throws {
+    func incompleteUpstreamOptionsAreRefused() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-upstream-cli-\(UUID().uuidString)").path
         let cases: [([String], String)] = [
             (["--engine", "upstream", "--upstream-token", "t"], "--upstream-url"),
@@ -300,13 +300,13 @@ struct UpstreamCommandLineTests {
         ]
         for (arguments, named) in cases {
             do {
-                _ = try runJourneymanBlocking(["serve", "--data", data, "--port", "0"] + arguments)
+                _ = try await runJourneyman(["serve", "--data", data, "--port", "0"] + arguments)
                 Issue.record("\(arguments) was accepted")
             } catch let failure as CommandLineFailure {
                 #expect(failure.message.contains(named), "\(arguments): \(failure.message)")
             }
         }
-        let help = try runJourneymanBlocking(["serve", "--help"])
+        let help = try await runJourneyman(["serve", "--help"])
         #expect(help.contains("--upstream-url") && help.contains("--engine upstream") && help.contains("--upstreams"))
         #expect(help.contains("midjourney-proxy") && help.contains("--cpu-threads"))
     }
