@@ -27,7 +27,8 @@ enum ConsoleAssets {
         <div id="signed-in" hidden>
         <section id="imagine" aria-labelledby="imagine-title"><h2 id="imagine-title">Imagine</h2>
         <form id="imagine-form"><label for="prompt">Prompt</label>
-        <textarea id="prompt" name="prompt" rows="3" required></textarea>
+        <textarea id="prompt" name="prompt" rows="3" required aria-describedby="prompt-hint"></textarea>
+        <p class="note" id="prompt-hint">Ctrl+Enter generates.</p>
         <div class="row"><label>Mode <select id="mode"><option>fast</option><option>relax</option><option>turbo</option></select></label>
         <label>Aspect <select id="ar"><option value="">1:1</option><option>16:9</option><option>9:16</option><option>3:2</option>
         <option>2:3</option><option>4:3</option><option>3:4</option></select></label>
@@ -35,12 +36,21 @@ enum ConsoleAssets {
         <section id="describe" aria-labelledby="describe-title"><h2 id="describe-title">Describe</h2>
         <form id="describe-form"><label for="image-url">Image URL</label><input id="image-url" type="url">
         <label for="image-file">or an image file</label><input id="image-file" type="file" accept="image/png,image/jpeg">
+        <p class="note" id="drop-note">Or drop an image file anywhere on this form.</p>
         <button type="submit">Describe</button><p id="describe-error" role="alert" class="error"></p></form>
         <ol id="descriptions" aria-label="Descriptions"></ol></section>
         <section id="gallery" aria-labelledby="gallery-title"><h2 id="gallery-title">Gallery</h2>
         <ul id="tasks" class="grid" aria-live="polite"></ul>
         <div class="row"><button type="button" id="newer" disabled>Newer</button><button type="button" id="older" disabled>Older</button></div></section>
-        <section id="task" aria-labelledby="task-title" hidden><h2 id="task-title">Task</h2><div id="task-body"></div></section>
+        <section id="region" aria-labelledby="region-title" hidden><h2 id="region-title" tabindex="-1">Vary (Region)</h2>
+        <p class="note" id="region-help">Paint over the part of the image to redo. Drag with a mouse, a finger or a pen; or focus
+        the image, move the brush with the arrow keys (Shift for longer steps) and press Space to put the brush down or lift it.</p>
+        <div class="painter"><img id="region-image" alt=""><canvas id="region-canvas" tabindex="0" aria-label="Mask" aria-describedby="region-help"></canvas>
+        <div id="region-brush" aria-hidden="true"></div></div>
+        <div class="row"><label for="brush">Brush size</label><input id="brush" type="range" min="2" max="40" value="12">
+        <button type="button" id="region-clear">Clear</button><button type="button" id="region-submit" disabled>Repaint region</button>
+        <button type="button" id="region-cancel">Cancel</button></div><p id="region-error" role="alert" class="error"></p></section>
+        <section id="task" aria-labelledby="task-title" hidden><h2 id="task-title" tabindex="-1">Task</h2><div id="task-body"></div></section>
         <section id="operate" aria-labelledby="operate-title" hidden><h2 id="operate-title">Operate</h2><div id="operate-body"></div></section>
         </div>
         </main>
@@ -49,9 +59,11 @@ enum ConsoleAssets {
         """
 
     static let style = """
-        :root { --bg: #f7f7f8; --fg: #17171a; --card: #fff; --line: #d9d9de; --accent: #3a5ccc; --muted: #5d5d66; }
+        :root { --bg: #f7f7f8; --fg: #17171a; --card: #fff; --line: #d9d9de; --accent: #3a5ccc; --on-accent: #fff; --muted: #5d5d66;
+          --error: #b3261e; }
         @media (prefers-color-scheme: dark) {
-          :root { --bg: #121214; --fg: #ececf0; --card: #1d1d21; --line: #34343a; --accent: #8aa4ff; --muted: #a0a0aa; }
+          :root { --bg: #121214; --fg: #ececf0; --card: #1d1d21; --line: #34343a; --accent: #8aa4ff; --on-accent: #121214; --muted: #a0a0aa;
+            --error: #ff8a80; }
         }
         * { box-sizing: border-box; }
         [hidden] { display: none !important; }
@@ -65,11 +77,11 @@ enum ConsoleAssets {
         input, textarea, select, button { font: inherit; color: inherit; background: var(--card); border: 1px solid var(--line);
           border-radius: 6px; padding: .45rem .6rem; }
         input, textarea { width: 100%; }
-        button { cursor: pointer; background: var(--accent); color: #fff; border: none; margin: .2rem .2rem .2rem 0; }
+        button { cursor: pointer; background: var(--accent); color: var(--on-accent); border: none; margin: .2rem .2rem .2rem 0; }
         button:disabled { opacity: .5; cursor: default; }
         :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
         .row { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin-top: .5rem; }
-        .error { color: #d33; min-height: 1em; } .note { color: var(--muted); font-size: .9rem; }
+        .error { color: var(--error); min-height: 1em; } .note { color: var(--muted); font-size: .9rem; }
         .grid { list-style: none; padding: 0; display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); }
         .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; overflow: hidden; }
         .frame { aspect-ratio: 1 / 1; background: var(--line); display: grid; place-items: center; color: var(--muted); }
@@ -81,6 +93,14 @@ enum ConsoleAssets {
         pre { overflow: auto; background: var(--card); border: 1px solid var(--line); padding: .75rem; font-size: .8rem; }
         table { border-collapse: collapse; width: 100%; font-size: .9rem; } td, th { border-bottom: 1px solid var(--line); padding: .3rem; text-align: left; }
         .scroll { overflow-x: auto; }
+        .row input[type=range] { width: auto; }
+        form.dropping { outline: 3px dashed var(--accent); outline-offset: 4px; }
+        .painter { position: relative; max-width: min(100%, 640px); touch-action: none; user-select: none; }
+        .painter img { display: block; width: 100%; height: auto; }
+        .painter canvas { position: absolute; inset: 0; width: 100%; height: 100%; cursor: crosshair; opacity: .55; }
+        #region-brush { position: absolute; border: 2px solid var(--accent); border-radius: 50%; pointer-events: none;
+          transform: translate(-50%, -50%); box-shadow: 0 0 0 1px var(--bg); }
+        #region-brush.down { background: color-mix(in srgb, var(--accent) 40%, transparent); }
         """
 
     static let script = """
@@ -166,9 +186,16 @@ enum ConsoleAssets {
           meta.append(actions);
           return el("li", { className: "card", id: "card-" + record.id }, frame, meta);
         }
+        // A card is redrawn as its task changes; the focus, when it was inside, moves to the same control in the new one.
         function show(record) {
           const existing = $("card-" + record.id); const fresh = card(record);
-          if (existing) existing.replaceWith(fresh); else $("tasks").prepend(fresh);
+          if (!existing) { $("tasks").prepend(fresh); return; }
+          const focused = existing.contains(document.activeElement) ? document.activeElement : null;
+          existing.replaceWith(fresh);
+          if (focused) {
+            const same = [...fresh.querySelectorAll("a, button")].find((n) => n.tagName === focused.tagName && n.textContent === focused.textContent);
+            (same || fresh.querySelector("a")).focus({ preventScroll: true });
+          }
         }
         async function submit(body) {
           const accepted = await api("/midjourney/imagine", Object.assign({ async: true }, body));
@@ -179,19 +206,105 @@ enum ConsoleAssets {
           follow(accepted.task_id, show);
           return accepted;
         }
+        // The new task's card scrolls into view; the focus stays where the person was (a fragment link would move it).
+        function reveal(accepted) {
+          const card = $("card-" + accepted.task_id);
+          if (card) card.scrollIntoView({ block: "nearest" });
+        }
         async function act(record, action) {
+          if (action === "variation_region") { openPainter(record); return; }
           try {
-            if (action === "variation_region") {
-              // The mask: the middle of the image, as a PNG drawn on a canvas.
-              const canvas = el("canvas", { width: record.response.image_width, height: record.response.image_height });
-              const g = canvas.getContext("2d"); g.fillStyle = "#000"; g.fillRect(0, 0, canvas.width, canvas.height);
-              g.fillStyle = "#fff"; g.fillRect(canvas.width / 4, canvas.height / 4, canvas.width / 2, canvas.height / 2);
-              await submit({ action, image_id: record.image_id, mask: canvas.toDataURL("image/png").split(",")[1] });
-            } else {
-              await submit({ action, image_id: record.image_id });
-            }
-            location.hash = "gallery";
+            reveal(await submit({ action, image_id: record.image_id }));
           } catch (error) { $("imagine-error").textContent = error.message; }
+        }
+        // Vary (Region): the person paints the part to redo over the image. What shows is a translucent canvas over the
+        // picture; the mask sent is a second canvas of the image's full size, black where the picture stays and white
+        // where it is repainted. A brush follows the pointer, or the arrow keys when the canvas has the focus.
+        const painter = { record: null, mask: null, last: null, x: 0.5, y: 0.5, down: false, painted: false };
+        function openPainter(record) {
+          const response = record.response; const canvas = $("region-canvas");
+          // The mask is the full image's size (raw_*); what shows is its thumbnail, scaled to the same box.
+          canvas.width = response.raw_image_width || response.image_width; canvas.height = response.raw_image_height || response.image_height;
+          canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+          painter.mask = el("canvas", { width: canvas.width, height: canvas.height });
+          const g = painter.mask.getContext("2d"); g.fillStyle = "#000"; g.fillRect(0, 0, canvas.width, canvas.height);
+          Object.assign(painter, { record, last: null, x: 0.5, y: 0.5, down: false, painted: false });
+          const image = $("region-image"); image.src = response.image_url; image.alt = (record.request && record.request.prompt) || "";
+          $("region-submit").disabled = true; $("region-error").textContent = "";
+          $("region").hidden = false; placeBrush();
+          $("region").scrollIntoView({ block: "nearest" }); $("region-title").focus({ preventScroll: true });
+        }
+        function closePainter() {
+          const record = painter.record; $("region").hidden = true; painter.record = null; painter.mask = null;
+          const back = record && [...document.querySelectorAll("#card-" + record.id + " button")].find((b) => b.textContent === "Vary (Region)");
+          if (back) back.focus();
+        }
+        function brushRadius() { return $("region-canvas").width * Number($("brush").value) / 200; }
+        function placeBrush() {
+          const canvas = $("region-canvas"); const brush = $("region-brush");
+          const size = 2 * brushRadius() * canvas.clientWidth / canvas.width;
+          Object.assign(brush.style, { left: painter.x * 100 + "%", top: painter.y * 100 + "%", width: size + "px", height: size + "px" });
+          brush.classList.toggle("down", painter.down);
+        }
+        // One stroke from `from` to `to`, in the image's pixels, on what shows and on the mask.
+        function stroke(from, to) {
+          const canvas = $("region-canvas");
+          for (const [g, colour] of [[canvas.getContext("2d"), getComputedStyle(canvas).getPropertyValue("--accent").trim() || "#3a5ccc"], [painter.mask.getContext("2d"), "#fff"]]) {
+            g.strokeStyle = colour; g.lineWidth = 2 * brushRadius(); g.lineCap = "round"; g.lineJoin = "round";
+            g.beginPath(); g.moveTo(from.x, from.y); g.lineTo(to.x, to.y); g.stroke();
+          }
+          painter.painted = true; $("region-submit").disabled = false;
+        }
+        function pointerAt(event) {
+          const canvas = $("region-canvas"); const box = canvas.getBoundingClientRect();
+          return { x: (event.clientX - box.left) / box.width * canvas.width, y: (event.clientY - box.top) / box.height * canvas.height };
+        }
+        function brushAt() { const canvas = $("region-canvas"); return { x: painter.x * canvas.width, y: painter.y * canvas.height }; }
+        function setUpPainter() {
+          const canvas = $("region-canvas");
+          canvas.addEventListener("pointerdown", (event) => {
+            event.preventDefault(); canvas.setPointerCapture(event.pointerId); canvas.focus({ preventScroll: true });
+            painter.last = pointerAt(event); stroke(painter.last, painter.last);
+          });
+          canvas.addEventListener("pointermove", (event) => {
+            const box = canvas.getBoundingClientRect();
+            painter.x = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+            painter.y = Math.min(1, Math.max(0, (event.clientY - box.top) / box.height)); placeBrush();
+            if (!painter.last) return;
+            const point = pointerAt(event); stroke(painter.last, point); painter.last = point;
+          });
+          for (const name of ["pointerup", "pointercancel"]) canvas.addEventListener(name, () => { painter.last = null; });
+          canvas.addEventListener("keydown", (event) => {
+            const step = event.shiftKey ? 0.1 : 0.025;
+            const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+            if (moves[event.key]) {
+              const from = brushAt();
+              painter.x = Math.min(1, Math.max(0, painter.x + moves[event.key][0]));
+              painter.y = Math.min(1, Math.max(0, painter.y + moves[event.key][1]));
+              if (painter.down) stroke(from, brushAt());
+            } else if (event.key === " " || event.key === "Enter") {
+              painter.down = !painter.down;
+              if (painter.down) stroke(brushAt(), brushAt());
+            } else return;
+            event.preventDefault(); placeBrush();
+          });
+          $("brush").addEventListener("input", placeBrush);
+          $("region-clear").onclick = () => {
+            canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+            const g = painter.mask.getContext("2d"); g.fillStyle = "#000"; g.fillRect(0, 0, canvas.width, canvas.height);
+            painter.painted = false; painter.down = false; $("region-submit").disabled = true; placeBrush();
+          };
+          $("region-cancel").onclick = closePainter;
+          $("region").addEventListener("keydown", (event) => { if (event.key === "Escape") closePainter(); });
+          $("region-submit").onclick = async () => {
+            if (!painter.painted) return;
+            $("region-submit").disabled = true;
+            try {
+              const record = painter.record; const mask = painter.mask.toDataURL("image/png").split(",")[1];
+              const accepted = await submit({ action: "variation_region", image_id: record.image_id, mask });
+              closePainter(); reveal(accepted);
+            } catch (error) { $("region-error").textContent = error.message; $("region-submit").disabled = false; }
+          };
         }
         async function loadGallery() {
           const list = await api("/midjourney/tasks", { action: "retrieve_batch", offset, limit: pageSize });
@@ -202,6 +315,7 @@ enum ConsoleAssets {
         async function showTask(id) {
           const record = await api("/midjourney/tasks", { id });
           const body = $("task-body"); body.replaceChildren();
+          $("task").scrollIntoView({ block: "start" }); $("task-title").focus({ preventScroll: true });
           if (!record.id) { body.append(el("p", { textContent: "There is no such task." })); return; }
           const response = record.response || {};
           if (response.raw_image_url) body.append(el("img", { src: response.raw_image_url, alt: record.request.prompt || "", loading: "lazy", style: "max-width:100%" }));
@@ -276,15 +390,28 @@ enum ConsoleAssets {
             const ar = $("ar").value; const prompt = $("prompt").value.trim() + (ar ? " --ar " + ar : "");
             try { await submit({ prompt, mode: $("mode").value }); } catch (error) { $("imagine-error").textContent = error.message; }
           };
-          $("describe-form").onsubmit = async (event) => {
-            event.preventDefault(); $("describe-error").textContent = "";
+          $("prompt").addEventListener("keydown", (event) => {
+            if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); $("imagine-form").requestSubmit(); }
+          });
+          const describe = async (file) => {
+            $("describe-error").textContent = "";
             try {
-              const file = $("image-file").files[0];
               const descriptions = file ? await describeFile(file) : (await api("/midjourney/describe", { image_url: $("image-url").value })).descriptions;
               $("descriptions").replaceChildren(...descriptions.map((text) => el("li", {}, el("span", { textContent: text + " " }),
                 el("button", { type: "button", textContent: "Use", onclick: () => { $("prompt").value = text; $("prompt").focus(); } }))));
             } catch (error) { $("describe-error").textContent = error.message; }
           };
+          const form = $("describe-form");
+          form.onsubmit = (event) => { event.preventDefault(); describe($("image-file").files[0]); };
+          form.addEventListener("dragover", (event) => { event.preventDefault(); form.classList.add("dropping"); });
+          form.addEventListener("dragleave", () => form.classList.remove("dropping"));
+          form.addEventListener("drop", (event) => {
+            event.preventDefault(); form.classList.remove("dropping");
+            const file = event.dataTransfer && event.dataTransfer.files[0];
+            if (!file) { $("describe-error").textContent = "Drop an image file (PNG or JPEG)."; return; }
+            describe(file);
+          });
+          setUpPainter();
           $("older").onclick = () => { offset += pageSize; loadGallery(); };
           $("newer").onclick = () => { offset = Math.max(0, offset - pageSize); loadGallery(); };
           window.addEventListener("hashchange", route);

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import JourneymanCore
+import JourneymanImaging
 import JourneymanServer
 import NIOCore
 import Testing
@@ -29,7 +30,8 @@ struct ConsoleBrowserTests {
             let browser = try await Browser.start()
             print("ConsoleBrowserTests: chromium session \(browser.session) on chromedriver port \(browser.driverPort)")
             do {
-                try await scenario(browser, base: base, token: server.token, admin: admin.token, victim: victim.token, port: port)
+                try await scenario(
+                    browser, base: base, token: server.token, admin: admin.token, victim: victim.token, port: port, store: store)
             } catch {
                 try? await browser.screenshot(named: "failure")
                 await browser.stop()
@@ -39,7 +41,9 @@ struct ConsoleBrowserTests {
         }
     }
 
-    private func scenario(_ browser: Browser, base: String, token: String, admin: String, victim: String, port: Int) async throws {
+    private func scenario(
+        _ browser: Browser, base: String, token: String, admin: String, victim: String, port: Int, store: any TaskStore
+    ) async throws {
         try await browser.resize(width: 1280, height: 900)
         try await browser.open(base + "/console")
         try await signIn(browser, token: token)
@@ -95,6 +99,31 @@ struct ConsoleBrowserTests {
         }
         #expect(decoded > 0)
 
+        // Vary (Region): a stroke painted with the mouse over the upscale's top left; the mask sent is white only there.
+        try await browser.click(browser.find(xpath: "//li[@id='\(upscaleCard)']//button[normalize-space()='Vary (Region)']"))
+        let canvas = try await browser.waitFor("the region painter") {
+            try? await browser.find(xpath: "//section[@id='region' and not(@hidden)]//canvas[@aria-label='Mask']")
+        }
+        #expect(
+            try await browser.execute("return document.getElementById('region-submit').disabled;") as? Bool == true, "nothing to send yet")
+        let box =
+            try await browser.execute(
+                "const b = document.getElementById('region-canvas').getBoundingClientRect(); return [Math.round(b.width), Math.round(b.height)];"
+            )
+            as? [Int] ?? []
+        try #require(box.count == 2 && box[0] > 100, "the painter shows the image: \(box)")
+        // Offsets from the canvas's centre, in CSS pixels: from (0.2, 0.2) of the image to (0.4, 0.2), then down to (0.4, 0.3).
+        func at(_ x: Double, _ y: Double) -> (Int, Int) { (Int((x - 0.5) * Double(box[0])), Int((y - 0.5) * Double(box[1]))) }
+        try await browser.drag(on: canvas, through: [at(0.2, 0.2), at(0.4, 0.2), at(0.4, 0.3)])
+        #expect(try await browser.execute("return document.getElementById('region-submit').disabled;") as? Bool == false)
+        try await browser.screenshot(named: "region-1280")
+        try await browser.click(browser.find(xpath: "//button[normalize-space()='Repaint region']"))
+        let regionCard = try await waitForFinishedCard(browser, besides: [gridCard, upscaleCard], offering: "U1")
+        let mask = try await storedMask(store, card: regionCard)
+        #expect(mask.white(atX: 0.3, y: 0.2) && mask.white(atX: 0.4, y: 0.25), "the stroke is white in the mask")
+        #expect(!mask.white(atX: 0.8, y: 0.8) && !mask.white(atX: 0.1, y: 0.6), "the rest of the mask is black")
+        #expect(try await browser.execute("return document.getElementById('region').hidden;") as? Bool == true)
+
         for width in [390, 1280] {
             try await browser.resize(width: width, height: width < 600 ? 844 : 900)
             _ = try await browser.execute("document.getElementById('gallery').scrollIntoView();")
@@ -135,6 +164,26 @@ struct ConsoleBrowserTests {
         #expect(firstFromFile.contains("--ar 1:1") && !firstFromFile.hasPrefix("1"), "unnumbered, as from the URL: \(firstFromFile)")
         _ = try await browser.execute("document.getElementById('image-file').value = '';")
 
+        // Dropped on the describe form: the page's drop handler gets the file a drag would carry (the drag itself is
+        // synthesized in the page: WebDriver cannot drag a file from the desktop).
+        _ = try await browser.execute("document.getElementById('descriptions').replaceChildren();")
+        let dropped = try await browser.executeAsync(
+            """
+            const done = arguments[arguments.length - 1];
+            fetch('\(gridImage)').then((r) => r.blob()).then((blob) => {
+              const transfer = new DataTransfer(); transfer.items.add(new File([blob], 'grid.png', { type: 'image/png' }));
+              const form = document.getElementById('describe-form');
+              for (const type of ['dragover', 'drop']) form.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+              done(true);
+            }).catch((error) => done(String(error)));
+            """)
+        #expect(dropped as? Bool == true, "the drop was dispatched: \(String(describing: dropped))")
+        let fromDrop = try await browser.waitFor("four descriptions of the dropped file", seconds: 60) {
+            try await browser.execute(
+                "const n = document.querySelectorAll('ol[aria-label=\"Descriptions\"] li').length; return n > 0 ? n : null;") as? Int
+        }
+        #expect(fromDrop == 4)
+
         // Signing out forgets the token; the administrator signs in and revokes the victim's token.
         try await browser.click(browser.find(xpath: "//button[normalize-space()='Sign out']"))
         _ = try await browser.waitFor("the sign-in form after signing out") {
@@ -158,9 +207,120 @@ struct ConsoleBrowserTests {
         #expect(refused.status == .unauthorized)
         let errors =
             try await browser.execute(
-                "return ['sign-in-error','imagine-error','describe-error'].map((id) => document.getElementById(id).textContent).join('');")
+                "return ['sign-in-error','imagine-error','describe-error','region-error'].map((id) => document.getElementById(id).textContent).join('');"
+            )
             as? String
         #expect(errors == "", "no error showed: \(errors ?? "")")
+    }
+
+    @Test(
+        "From the keyboard alone a person signs in, generates, upscales and paints a region, every focus shows, and both colour schemes keep text readable"
+    )
+    func aPersonUsesTheConsoleFromTheKeyboardInBothColourSchemes() async throws {
+        let port = try freePort()
+        let base = "http://127.0.0.1:\(port)"
+        let server = try await TestServer.make(workers: 2, port: port) { $0.publicURL = base }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.server.application.runService() }
+            defer { group.cancelAll() }
+            try await Browser.waitUntilListening(base + "/console")
+            let browser = try await Browser.start()
+            do {
+                try await keyboardScenario(browser, base: base, token: server.token, store: server.server.store)
+            } catch {
+                try? await browser.screenshot(named: "keyboard-failure")
+                await browser.stop()
+                throw error
+            }
+            await browser.stop()
+        }
+    }
+
+    private func keyboardScenario(_ browser: Browser, base: String, token: String, store: any TaskStore) async throws {
+        try await browser.resize(width: 1280, height: 900)
+        try await browser.open(base + "/console")
+        var stops = try await browser.tab(until: "a.id === 'token'")
+        try await browser.typeKeys(token)
+        try await browser.press(Key.enter)
+        _ = try await browser.waitFor("the signed-in console") {
+            try await browser.execute("return document.getElementById('signed-in').hidden === false ? true : null;") as? Bool
+        }
+
+        stops += try await browser.tab(until: "a.id === 'prompt'")
+        try await browser.typeKeys("a red kite over green hills")
+        try await browser.press(Key.control, Key.enter)
+        let grid = try await waitForFinishedCard(browser, besides: [], offering: "U1")
+
+        stops += try await browser.tab(until: "a.closest('#\(grid)') && a.textContent === 'U1'")
+        try await browser.press(Key.enter)
+        let upscale = try await waitForFinishedCard(browser, besides: [grid], offering: "Vary (Region)")
+        // The upscale's card is the gallery's first, before the grid's: back there with Shift+Tab.
+        stops += try await browser.tab(until: "a.closest('#\(upscale)') && a.textContent === 'Vary (Region)'", backward: true)
+        try await browser.press(Key.enter)
+        let focused = try await browser.execute("return document.activeElement.id;") as? String
+        #expect(focused == "region-title", "the painter takes the focus")
+
+        // The brush starts at the centre: Space puts it down, six steps right paint, Space lifts it.
+        stops += try await browser.tab(until: "a.id === 'region-canvas'")
+        try await browser.press(" ")
+        for _ in 0..<6 { try await browser.press(Key.right) }
+        try await browser.press(" ")
+        stops += try await browser.tab(until: "a.id === 'region-submit'")
+        try await browser.press(Key.enter)
+        let region = try await waitForFinishedCard(browser, besides: [grid, upscale], offering: "U1")
+        let mask = try await storedMask(store, card: region)
+        #expect(mask.white(atX: 0.5, y: 0.5) && mask.white(atX: 0.62, y: 0.5), "the keyboard's stroke, from the centre rightwards")
+        #expect(!mask.white(atX: 0.5, y: 0.9) && !mask.white(atX: 0.1, y: 0.1), "nothing else")
+        #expect(stops.count >= 8, "focus stops: \(stops)")
+        print("ConsoleBrowserTests: focus stops: \(stops)")
+        #expect(stops.filter { !$0.ringed }.isEmpty, "every focus shows a ring: \(stops.filter { !$0.ringed })")
+
+        // Text against what is behind it, at WCAG AA (4.5:1; 3:1 for large text), light and then dark.
+        _ = try await browser.execute("document.getElementById('gallery').scrollIntoView();")
+        #expect(try await browser.execute("return matchMedia('(prefers-color-scheme: dark)').matches;") as? Bool == false)
+        let light = try await browser.contrastFailures()
+        #expect(light.isEmpty, "light scheme: \(light)")
+        try await browser.emulate(colorScheme: "dark")
+        #expect(try await browser.execute("return matchMedia('(prefers-color-scheme: dark)').matches;") as? Bool == true)
+        let background = try await browser.execute("return getComputedStyle(document.body).backgroundColor;") as? String
+        #expect(background == "rgb(18, 18, 20)", "the dark scheme's background: \(background ?? "")")
+        let dark = try await browser.contrastFailures()
+        #expect(dark.isEmpty, "dark scheme: \(dark)")
+        for width in [390, 1280] {
+            try await browser.resize(width: width, height: width < 600 ? 844 : 900)
+            _ = try await browser.execute("document.getElementById('gallery').scrollIntoView();")
+            try await browser.screenshot(named: "dark-gallery-\(width)")
+        }
+        let errors =
+            try await browser.execute(
+                "return ['sign-in-error','imagine-error','describe-error','region-error'].map((id) => document.getElementById(id).textContent).join('');"
+            )
+            as? String
+        #expect(errors == "", "no error showed: \(errors ?? "")")
+    }
+
+    /// The first card besides `known` that shows its image, says succeeded, and offers `button`.
+    private func waitForFinishedCard(_ browser: Browser, besides known: [String], offering button: String) async throws -> String {
+        let list = known.map { "'\($0)'" }.joined(separator: ",")
+        return try await browser.waitFor("a finished card offering \(button)", seconds: 120) {
+            try await browser.execute(
+                """
+                for (const c of document.querySelectorAll('#tasks .card')) {
+                  if ([\(list)].includes(c.id) || !c.querySelector('img')) continue;
+                  if (!c.querySelector('.state').textContent.startsWith('succeeded')) continue;
+                  if ([...c.querySelectorAll('button')].some((b) => b.textContent === '\(button)')) return c.id;
+                }
+                return null;
+                """) as? String
+        }
+    }
+
+    /// The mask the server stored for the task of `card`.
+    private func storedMask(_ store: any TaskStore, card: String) async throws -> Mask {
+        let task = try #require(try await store.task(id: String(card.dropFirst("card-".count))))
+        #expect(task.action == .variationRegion)
+        let png = try #require(task.command.imagine?.mask, "a variation_region keeps its mask")
+        return Mask(image: try PNG.decode([UInt8](png)))
     }
 
     private func signIn(_ browser: Browser, token: String) async throws {
@@ -294,6 +454,93 @@ struct Browser: Sendable {
         _ = try await command("POST", "/element/\(element)/value", ["text": text])
     }
 
+    /// Presses `keys` together (a chord: each goes down in order and up in reverse), as the keyboard would.
+    func press(_ keys: String...) async throws {
+        let actions = keys.map { ["type": "keyDown", "value": $0] } + keys.reversed().map { ["type": "keyUp", "value": $0] }
+        _ = try await command("POST", "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
+    }
+
+    /// Types `text` into whatever has the focus, a key at a time.
+    func typeKeys(_ text: String) async throws {
+        let actions = text.flatMap { [["type": "keyDown", "value": String($0)], ["type": "keyUp", "value": String($0)]] }
+        _ = try await command("POST", "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
+    }
+
+    /// Presses Tab (Shift+Tab when `backward`) until `predicate` (JavaScript, with `a` the focused element) holds;
+    /// answers every element the focus went through, and whether each showed a focus ring.
+    func tab(until predicate: String, backward: Bool = false, most: Int = 60) async throws -> [FocusStop] {
+        var stops: [FocusStop] = []
+        for _ in 0..<most {
+            if backward { try await press(Key.shift, Key.tab) } else { try await press(Key.tab) }
+            let reply =
+                try await execute(
+                    """
+                    const a = document.activeElement; const s = getComputedStyle(a);
+                    const name = (a.getAttribute('aria-label') || a.textContent || a.value || '').trim().slice(0, 30);
+                    return { element: a.tagName.toLowerCase() + (a.id ? '#' + a.id : '') + (name ? ' ' + name : ''),
+                      ringed: a !== document.body && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+                      done: !!(\(predicate)) };
+                    """) as? [String: Any] ?? [:]
+            stops.append(FocusStop(element: reply["element"] as? String ?? "?", ringed: reply["ringed"] as? Bool == true))
+            if reply["done"] as? Bool == true { return stops }
+        }
+        throw BrowserFailure(description: "\(most) presses of Tab never reached \(predicate); the focus went through \(stops)")
+    }
+
+    /// Presses the mouse's button at the first of `points` (offsets from `element`'s centre, in CSS pixels), moves
+    /// through the others, and lets go.
+    func drag(on element: String, through points: [(Int, Int)]) async throws {
+        let origin = [Self.element: element]
+        var actions: [[String: Any]] = []
+        for (index, point) in points.enumerated() {
+            actions.append(["type": "pointerMove", "duration": index == 0 ? 0 : 150, "origin": origin, "x": point.0, "y": point.1])
+            if index == 0 { actions.append(["type": "pointerDown", "button": 0]) }
+        }
+        actions.append(["type": "pointerUp", "button": 0])
+        let pointer: [String: Any] = ["type": "pointer", "id": "mouse", "parameters": ["pointerType": "mouse"], "actions": actions]
+        _ = try await command("POST", "/actions", ["actions": [pointer]])
+    }
+
+    /// Makes the page see `prefers-color-scheme: colorScheme` (Chromium's DevTools protocol, through chromedriver).
+    func emulate(colorScheme: String) async throws {
+        let features = [["name": "prefers-color-scheme", "value": colorScheme]]
+        _ = try await command("POST", "/goog/cdp/execute", ["cmd": "Emulation.setEmulatedMedia", "params": ["features": features]])
+    }
+
+    /// Every piece of text on show whose colour against the background behind it falls short of WCAG AA (4.5:1, or
+    /// 3:1 from 24 px, or 18.66 px bold); disabled controls are exempt, as WCAG has it.
+    func contrastFailures() async throws -> [String] {
+        let reply = try await execute(
+            """
+            const parse = (c) => { if (!c.startsWith('rgb')) return null;
+              const p = c.slice(c.indexOf('(') + 1, c.lastIndexOf(')')).split(',').map(Number);
+              return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
+            const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+            const luminance = (c) => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+            const behind = (node) => { for (let n = node; n; n = n.parentElement) { const c = parse(getComputedStyle(n).backgroundColor);
+              if (c && c.a > 0) return c; } return { r: 255, g: 255, b: 255, a: 1 }; };
+            const failures = [];
+            for (const n of document.querySelectorAll('body *')) {
+              if (!n.getClientRects().length || n.closest('[hidden]') || n.matches(':disabled') || n.tagName === 'OPTION') continue;
+              const text = [...n.childNodes].some((t) => t.nodeType === 3 && t.textContent.trim()) || (n.matches('input, textarea, select') && n.value);
+              if (!text) continue;
+              const s = getComputedStyle(n); const fg = luminance(parse(s.color)); const bg = luminance(behind(n));
+              const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+              const size = parseFloat(s.fontSize); const large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
+              if (ratio < (large ? 3 : 4.5)) failures.push(n.tagName.toLowerCase() + (n.id ? '#' + n.id : '') + ' "' +
+                (n.textContent || n.value).trim().slice(0, 30) + '" ' + ratio.toFixed(2) + ':1 (' + s.color + ' on ' + JSON.stringify(behind(n)) + ')');
+            }
+            return failures;
+            """)
+        return reply as? [String] ?? ["the audit answered \(String(describing: reply))"]
+    }
+
+    /// Runs `script` in the page and waits for it to call its last argument; answers what it was called with.
+    func executeAsync(_ script: String) async throws -> Any? {
+        let value = try await command("POST", "/execute/async", ["script": script, "args": [Any]()])
+        return value is NSNull ? nil : value
+    }
+
     func text(_ element: String) async throws -> String { try await command("GET", "/element/\(element)/text", nil) as? String ?? "" }
 
     /// Runs `script` in the page; answers its value.
@@ -311,7 +558,7 @@ struct Browser: Sendable {
         }
         let errors =
             (try? await execute(
-                "return ['sign-in-error','imagine-error','describe-error'].map((id) => document.getElementById(id).textContent).join(' | ');"
+                "return ['sign-in-error','imagine-error','describe-error','region-error'].map((id) => document.getElementById(id).textContent).join(' | ');"
             ))
         throw BrowserFailure(description: "waited \(seconds) s for \(what); errors on the page: \(errors.map { "\($0)" } ?? "?")")
     }
@@ -362,5 +609,31 @@ struct Browser: Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw BrowserFailure(description: "nothing answered at \(url) within \(seconds) s")
+    }
+}
+
+/// WebDriver's codes for the keys the keyboard tests press.
+enum Key {
+    static let tab = "\u{E004}"
+    static let enter = "\u{E007}"
+    static let shift = "\u{E008}"
+    static let control = "\u{E009}"
+    static let right = "\u{E014}"
+}
+
+/// An element the focus reached with Tab, and whether it showed a focus ring there.
+struct FocusStop: CustomStringConvertible, Sendable {
+    let element: String
+    let ringed: Bool
+    var description: String { element + (ringed ? "" : " (no focus ring)") }
+}
+
+/// A region mask as the server stored it: white repaints.
+struct Mask {
+    let image: RGBAImage
+    func white(atX x: Double, y: Double) -> Bool {
+        let column = min(image.width - 1, Int(x * Double(image.width)))
+        let row = min(image.height - 1, Int(y * Double(image.height)))
+        return image.pixels[(row * image.width + column) * 4] > 200
     }
 }
