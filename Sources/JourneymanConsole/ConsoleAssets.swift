@@ -347,6 +347,12 @@ enum ConsoleAssets {
             el("h3", { textContent: "Queue" }),
             el("p", { textContent: "pending " + data.queue.pending + ", running " + data.queue.running + ", holding " + data.queue.holding +
               ", webhook backlog " + data.queue.webhook_backlog }),
+            el("h3", { textContent: "Workers" }),
+            el("p", { textContent: "This instance (" + data.workers.instance + ") runs " + data.workers.count + " workers; " +
+              data.workers.running.length + " tasks are running on all instances." }),
+            ...(data.workers.running.length ? [table(["Task", "Application", "Worker", "Progress", "Running", "Lease ends in"],
+              data.workers.running.map((w) => [w.task_id.slice(0, 8), w.application, w.worker, w.progress + "%",
+                w.running_seconds.toFixed(0) + " s", w.lease_seconds_left.toFixed(0) + " s"]))] : []),
             el("h3", { textContent: "Upstreams" }),
             el("p", { textContent: "Engine: " + data.engine.name + (data.engine.upstreams.length ? "" : " (no upstream engine runs)") }),
             ...(data.engine.upstreams.length ? [table(["Upstream", "Contract", "Health", "In flight", "Calls"], data.engine.upstreams.map((u) =>

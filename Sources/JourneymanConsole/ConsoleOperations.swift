@@ -2,12 +2,15 @@ import Foundation
 import JourneymanCore
 
 /// What the operate panel shows and does, as JSON: applications with credits and usage, tokens, webhook deliveries,
-/// the queue, and the engine with its upstreams' health when it has upstreams.
+/// the queue and the tasks workers hold, and the engine with its upstreams' health when it has upstreams.
 struct ConsoleOperations: Sendable {
     let store: any TaskStore
     let limits: TaskLimits
     let engineName: String
     let upstreams: (any UpstreamReporting)?
+    /// This instance's id (the first part of its workers' names) and how many workers it runs.
+    let instanceID: String
+    let workerCount: Int
 
     /// Everything the panel shows at once.
     func overview() async throws -> String {
@@ -32,7 +35,18 @@ struct ConsoleOperations: Sendable {
             ]
         }
         let queue = try await store.queueCounts(limits: limits)
+        let names = Dictionary(uniqueKeysWithValues: try await store.applications().map { ($0.id, $0.name) })
+        let now = Date().timeIntervalSince1970
+        // Every instance's running tasks: a worker is named `<instance>/<index>` in its lease.
+        let running: [[String: Any]] = try await store.runningTasks(limit: 100).map { task in
+            [
+                "task_id": task.id, "application": names[task.applicationID] ?? task.applicationID, "worker": task.leaseOwner ?? "",
+                "progress": task.progress, "running_seconds": max(0, now - (task.startedAt ?? now)),
+                "lease_seconds_left": (task.leaseExpiresAt ?? now) - now,
+            ]
+        }
         return try Self.json([
+            "workers": ["instance": instanceID, "count": workerCount, "running": running],
             "applications": applications, "tokens": tokens, "deliveries": deliveries,
             "queue": [
                 "pending": queue.pending, "running": queue.running, "holding": queue.holding,

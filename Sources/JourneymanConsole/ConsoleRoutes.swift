@@ -18,11 +18,17 @@ public struct ConsoleRoutes<Context: IdentifiedRequestContext>: Sendable {
     public let engineName: String
     /// The engine's upstreams and their health, when its work is done upstream.
     public let upstreams: (any UpstreamReporting)?
+    /// This instance's id, as its workers' leases name it, and how many workers it runs.
+    public let instanceID: String
+    public let workerCount: Int
 
     /// Creates the console's routes.
     public init(
-        access: AccessControl, store: any TaskStore, limits: TaskLimits, engineName: String, upstreams: (any UpstreamReporting)? = nil
+        access: AccessControl, store: any TaskStore, limits: TaskLimits, engineName: String, upstreams: (any UpstreamReporting)? = nil,
+        instanceID: String, workerCount: Int
     ) {
+        self.instanceID = instanceID
+        self.workerCount = workerCount
         self.upstreams = upstreams
         self.access = access
         self.store = store
@@ -41,7 +47,8 @@ public struct ConsoleRoutes<Context: IdentifiedRequestContext>: Sendable {
         console.get("console.css") { _, _ in Self.asset(ConsoleAssets.style, type: "text/css; charset=utf-8") }
         let api = console.group("api")
             .add(middleware: AuthenticationMiddleware<Context>(access: access, token: AuthenticationMiddleware<Context>.bearerToken))
-        let operations = ConsoleOperations(store: store, limits: limits, engineName: engineName, upstreams: upstreams)
+        let operations = ConsoleOperations(
+            store: store, limits: limits, engineName: engineName, upstreams: upstreams, instanceID: instanceID, workerCount: workerCount)
         api.get("overview") { _, context in
             try Self.requireAdministrator(context)
             return JSONResponse.raw(Array(try await operations.overview().utf8))

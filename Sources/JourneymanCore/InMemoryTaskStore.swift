@@ -198,6 +198,11 @@ public actor InMemoryTaskStore: TaskStore {
 
     public func task(id: String) -> TaskSnapshot? { tasksByID[id] }
 
+    public func runningTasks(limit: Int) -> [TaskSnapshot] {
+        let running = tasksByID.values.filter { $0.state == .running }
+        return Array(running.sorted { ($0.startedAt ?? 0, $0.id) < ($1.startedAt ?? 0, $1.id) }.prefix(limit))
+    }
+
     // MARK: Outbox
 
     private func enqueue(_ delivery: WebhookDelivery) {

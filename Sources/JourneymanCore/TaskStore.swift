@@ -107,6 +107,8 @@ public protocol TaskQueries: Sendable {
     func taskIDs(applicationID: String, offset: Int, limit: Int) async throws -> [String]
     /// Any task by id, whatever its application (for workers and image serving).
     func task(id: String) async throws -> TaskSnapshot?
+    /// The tasks workers hold now, whatever their application, longest-running first (for the operate panel).
+    func runningTasks(limit: Int) async throws -> [TaskSnapshot]
 }
 
 /// Webhook deliveries waiting to be sent, sent, or given up.

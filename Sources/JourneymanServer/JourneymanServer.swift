@@ -180,7 +180,7 @@ public func buildApplication(
     ).addRoutes(to: router)
     ConsoleRoutes<AppRequestContext>(
         access: domain.access, store: store, limits: configuration.taskLimits, engineName: String(describing: type(of: engine)),
-        upstreams: engine as? any UpstreamReporting
+        upstreams: engine as? any UpstreamReporting, instanceID: instanceID, workerCount: configuration.workers
     ).addRoutes(to: router)
     router.get("/healthz") { _, _ in JSONResponse.raw(Array(#"{"status":"ok"}"#.utf8)) }
     router.get("/readyz") { _, _ in

@@ -237,6 +237,10 @@ public final class PostgresTaskStore: TaskStore {
         try await rows("SELECT * FROM tasks WHERE id = \(id)").first.map(Self.task)
     }
 
+    public func runningTasks(limit: Int) async throws -> [TaskSnapshot] {
+        try await rows("SELECT * FROM tasks WHERE state = 'running' ORDER BY started_at, id LIMIT \(limit)").map(Self.task)
+    }
+
     public func tasks(ids: [String], applicationID: String) async throws -> [TaskSnapshot] {
         guard !ids.isEmpty else { return [] }
         return try await rows("SELECT * FROM tasks WHERE application_id = \(applicationID) AND id = ANY(\(ids))").map(Self.task)

@@ -370,6 +370,15 @@ public final class SQLiteTaskStore: TaskStore {
         try await fetchOne("SELECT * FROM tasks WHERE id = ?", [id])
     }
 
+    public func runningTasks(limit: Int) async throws -> [TaskSnapshot] {
+        try await fetchAll(
+            // The partial index serves this only when the query names its whole condition.
+            """
+            SELECT * FROM tasks INDEXED BY tasks_unfinished WHERE state IN ('pending', 'running') AND state = 'running'
+            ORDER BY started_at, id LIMIT ?
+            """, [limit])
+    }
+
     public func tasks(ids: [String], applicationID: String) async throws -> [TaskSnapshot] {
         guard !ids.isEmpty else { return [] }
         let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")

@@ -202,6 +202,8 @@ struct ConsoleBrowserTests {
         _ = try await browser.waitFor("the victim's token shown revoked") {
             try? await browser.find(xpath: "//tr[td[1][normalize-space()='victim'] and td[4][normalize-space()='revoked']]")
         }
+        let workers = try await browser.text(browser.find(xpath: "//h3[normalize-space()='Workers']/following-sibling::p[1]"))
+        #expect(workers.contains("runs 2 workers"), "the operate panel's workers: \(workers)")
         try await browser.screenshot(named: "operate-1280")
         let refused = try await livePost(port: port, path: "/midjourney/tasks", token: victim, body: #"{"action":"retrieve_batch"}"#)
         #expect(refused.status == .unauthorized)

@@ -75,6 +75,20 @@ struct ConsoleTests {
             #expect(names.contains(hostile), "names come back as JSON text")
             #expect(object["queue"]?.objectValue?["pending"]?.doubleValue == 1)
             #expect(object["engine"]?.objectValue?["name"]?.stringValue == "LocalEngine")
+            let workers = try #require(object["workers"]?.objectValue)
+            #expect(workers["count"]?.doubleValue == 0)
+            #expect(workers["running"]?.arrayValue?.isEmpty == true)
+
+            // A worker of another instance takes the task: the panel names it, with the task's application.
+            let held = try #require(
+                try await store.claimTask(owner: "elsewhere/3", now: Date().timeIntervalSince1970, leaseSeconds: 60, limits: .none))
+            let running = try await api.raw("/console/api/overview", method: .get, headers: [.authorization: "Bearer \(admin.token)"])
+            let row = try #require(running.object["workers"]?.objectValue?["running"]?.arrayValue?.first?.objectValue)
+            #expect(row.string("task_id") == held.id)
+            #expect(row.string("worker") == "elsewhere/3")
+            #expect(row.string("application") == "tests", "the application by its name")
+            #expect((row["lease_seconds_left"]?.doubleValue ?? 0) > 50)
+            #expect(running.object["queue"]?.objectValue?["running"]?.doubleValue == 1)
             let tokens = try #require(object["tokens"]?.arrayValue)
             #expect(tokens.count == 3)
             #expect(!String(buffer: overview.body).contains("jm_"), "no token, only credential ids")

@@ -216,6 +216,25 @@ enum TaskStoreContract {
         #expect(try await store.claimTask(owner: "x", now: 6, leaseSeconds: 30, limits: .none)?.id == claimed.id)
     }
 
+    static func runningTasksAreWhatWorkersHoldAcrossApplicationsLongestRunningFirst(_ store: any TaskStore) async throws {
+        let first = try await makeApplication(store)
+        let second = try await makeApplication(store)
+        for (application, created) in [(first, 1.0), (second, 2.0), (first, 3.0)] {
+            try await store.insertTask(makeTask(application.id, createdAt: created), limits: .none)
+        }
+        #expect(try await store.runningTasks(limit: 10).isEmpty, "nothing runs before a claim")
+        let older = try #require(try await store.claimTask(owner: "a/0", now: 5, leaseSeconds: 30, limits: .none))
+        let newer = try #require(try await store.claimTask(owner: "b/1", now: 7, leaseSeconds: 30, limits: .none))
+        let running = try await store.runningTasks(limit: 10)
+        #expect(running.map(\.id) == [older.id, newer.id], "the pending third is not listed")
+        #expect(running.map(\.leaseOwner) == ["a/0", "b/1"])
+        #expect(Set(running.map(\.applicationID)) == [first.id, second.id])
+        #expect(try await store.runningTasks(limit: 1).map(\.id) == [older.id])
+        let outcome = outcome(.succeeded, finishedAt: 9)
+        #expect(try await store.finishTask(id: older.id, owner: "a/0", outcome: outcome))
+        #expect(try await store.runningTasks(limit: 10).map(\.id) == [newer.id], "a finished task leaves the list")
+    }
+
     static func credentialsAreFoundByTokenHashAndCanBeRevoked(_ store: any TaskStore) async throws {
         let administration = Administration(store: store)
         let created = try await administration.createCredential(name: "ci", applicationID: nil, scopes: [.tasks], credits: 3)
@@ -536,6 +555,11 @@ struct TaskStoreContractTests {
     }
     @Test(arguments: StoreKind.available) func deliveriesAreQueuedWithTheFinishAndSentInOrderPerTask(_ kind: StoreKind) async throws {
         try await TaskStoreContract.deliveriesAreQueuedWithTheFinishAndSentInOrderPerTask(try kind.make())
+    }
+    @Test(arguments: StoreKind.available) func runningTasksAreWhatWorkersHoldAcrossApplicationsLongestRunningFirst(
+        _ kind: StoreKind
+    ) async throws {
+        try await TaskStoreContract.runningTasksAreWhatWorkersHoldAcrossApplicationsLongestRunningFirst(try kind.make())
     }
     @Test(arguments: StoreKind.available) func aReachableStoreSaysSo(_ kind: StoreKind) async throws {
         try await TaskStoreContract.aReachableStoreSaysSo(try kind.make())
