@@ -10,6 +10,8 @@ public struct UpstreamStatus: Sendable, Equatable {
     public var downReason: String?
     /// Tasks being followed there now.
     public var inFlight: Int
+    /// New tasks waiting for a place there (it and every other upstream they could go to are full).
+    public var waiting: Int = 0
     /// Retried and failed calls in the last hour.
     public var failuresInLastHour: Int
     /// Calls made to it since the server started, by purpose.
@@ -38,6 +40,7 @@ extension JourneymanClient {
                 name: row["name"]?.stringValue ?? "?", kind: row["kind"]?.stringValue ?? "?",
                 downReason: row["up"]?.boolValue == false ? (row["down_reason"]?.stringValue ?? "down") : nil,
                 inFlight: row["in_flight"]?.doubleValue.map { Int($0) } ?? 0,
+                waiting: row["waiting"]?.doubleValue.map { Int($0) } ?? 0,
                 failuresInLastHour: row["failures_last_hour"]?.doubleValue.map { Int($0) } ?? 0, calls: calls)
         }
     }

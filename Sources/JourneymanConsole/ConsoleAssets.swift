@@ -355,8 +355,8 @@ enum ConsoleAssets {
                 w.running_seconds.toFixed(0) + " s", w.lease_seconds_left.toFixed(0) + " s"]))] : []),
             el("h3", { textContent: "Upstreams" }),
             el("p", { textContent: "Engine: " + data.engine.name + (data.engine.upstreams.length ? "" : " (no upstream engine runs)") }),
-            ...(data.engine.upstreams.length ? [table(["Upstream", "Contract", "Health", "In flight", "Calls"], data.engine.upstreams.map((u) =>
-              [u.name, u.kind, u.up ? "up" : "DOWN: " + (u.down_reason || ""), u.in_flight,
+            ...(data.engine.upstreams.length ? [table(["Upstream", "Contract", "Health", "In flight", "Waiting", "Calls"], data.engine.upstreams.map((u) =>
+              [u.name, u.kind, u.up ? "up" : "DOWN: " + (u.down_reason || ""), u.in_flight, u.waiting,
                Object.entries(u.calls).sort().map((e) => e.join(" ")).join(", ")]))] : []),
             el("h3", { textContent: "Applications" }),
             table(["Name", "Credits", "Spent", "Tasks", "Admin"], data.applications.map((a) =>

@@ -62,7 +62,8 @@ struct ConsoleOperations: Sendable {
         return await upstreams.upstreamReadings().map { reading in
             [
                 "name": reading.name, "kind": reading.kind, "up": reading.isUp, "down_reason": reading.downReason ?? NSNull(),
-                "in_flight": reading.inFlight, "calls": reading.calls, "failures_last_hour": reading.failuresInLastHour,
+                "in_flight": reading.inFlight, "waiting": reading.waiting, "calls": reading.calls,
+                "failures_last_hour": reading.failuresInLastHour,
             ]
         }
     }

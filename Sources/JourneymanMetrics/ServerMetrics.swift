@@ -116,6 +116,8 @@ public final class ServerMetrics: TaskObserver, Sendable {
             registry.makeGauge(descriptor: Self.upstreamUpDescriptor, labels: labels).set(to: reading.isUp ? 1 : 0)
             registry.makeGauge(descriptor: Self.upstreamInFlightDescriptor, labels: [("upstream", reading.name)])
                 .set(to: Double(reading.inFlight))
+            registry.makeGauge(descriptor: Self.upstreamWaitingDescriptor, labels: [("upstream", reading.name)])
+                .set(to: Double(reading.waiting))
             let added = upstreamCallsCounted.withLock { counted -> [String: Int] in
                 var added: [String: Int] = [:]
                 for (purpose, count) in reading.calls {
@@ -222,6 +224,11 @@ public final class ServerMetrics: TaskObserver, Sendable {
     }
     static var upstreamInFlightDescriptor: MetricNameDescriptor {
         descriptor("upstream_in_flight", "", "Tasks being followed at an upstream provider now.")
+    }
+    static var upstreamWaitingDescriptor: MetricNameDescriptor {
+        descriptor(
+            "upstream_waiting", "",
+            "New tasks waiting for a place an upstream provider could take (it and the others they could go to are full).")
     }
     static var upstreamCallsDescriptor: MetricNameDescriptor {
         descriptor(

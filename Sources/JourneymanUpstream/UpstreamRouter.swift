@@ -119,6 +119,9 @@ public struct UpstreamRouter: Engine, UpstreamReporting {
     /// The upstream for a new task, its place reserved: waits while every eligible one is full; throws `unavailable`
     /// when none is eligible (all down, open, excluded or without the mode).
     private func place(mode: String?, excluding tried: Set<String>) async throws -> UpstreamEngine {
+        // The upstreams this task is counted as waiting for, while it waits.
+        var waitingFor: [String] = []
+        defer { state.stopWaiting(for: waitingFor) }
         while true {
             let now = Date()
             let eligible = members.filter { member in
@@ -134,6 +137,12 @@ public struct UpstreamRouter: Engine, UpstreamReporting {
             }
             if let chosen = state.reserve(eligible.map { ($0.settings.name, $0.settings.weight, $0.settings.maxRunning) }) {
                 return members.first { $0.settings.name == chosen }!
+            }
+            let names = eligible.map(\.settings.name)
+            if names != waitingFor {
+                state.stopWaiting(for: waitingFor)
+                state.startWaiting(for: names)
+                waitingFor = names
             }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -162,6 +171,7 @@ public struct UpstreamRouter: Engine, UpstreamReporting {
         for member in members {
             var reading = await member.upstreamReadings()[0]
             if reading.downReason == nil, let open = state.openReason(member.settings.name, now: Date()) { reading.downReason = open }
+            reading.waiting = state.waiting(member.settings.name)
             readings.append(reading)
         }
         return readings
@@ -172,6 +182,7 @@ public struct UpstreamRouter: Engine, UpstreamReporting {
 final class RouterState: Sendable {
     private struct Upstream {
         var running = 0
+        var waiting = 0
         var failures = 0
         var openUntil: Date?
     }
@@ -206,6 +217,12 @@ final class RouterState: Sendable {
     }
 
     func take(_ name: String) { upstreams.withLock { $0[name]?.running += 1 } }
+
+    /// A task starts or stops waiting for a place on any of `names`.
+    func startWaiting(for names: [String]) { upstreams.withLock { for name in names { $0[name]?.waiting += 1 } } }
+    func stopWaiting(for names: [String]) { upstreams.withLock { for name in names { $0[name]?.waiting -= 1 } } }
+    /// Tasks waiting for a place that `name` could take.
+    func waiting(_ name: String) -> Int { upstreams.withLock { $0[name]?.waiting ?? 0 } }
     func release(_ name: String) { upstreams.withLock { $0[name]?.running -= 1 } }
 
     /// A submission went through: the circuit closes.

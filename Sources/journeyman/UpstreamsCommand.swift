@@ -31,7 +31,8 @@ struct UpstreamsCommand: AsyncParsableCommand {
                 let rows = upstreams.map { upstream -> [String: Any] in
                     [
                         "name": upstream.name, "kind": upstream.kind, "up": upstream.isUp, "down_reason": upstream.downReason ?? NSNull(),
-                        "in_flight": upstream.inFlight, "failures_last_hour": upstream.failuresInLastHour, "calls": upstream.calls,
+                        "in_flight": upstream.inFlight, "waiting": upstream.waiting, "failures_last_hour": upstream.failuresInLastHour,
+                        "calls": upstream.calls,
                     ]
                 }
                 let data = try JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys])
@@ -46,12 +47,14 @@ struct UpstreamsCommand: AsyncParsableCommand {
     /// The table printed for `upstreams`.
     static func table(_ upstreams: [UpstreamStatus]) -> String {
         guard !upstreams.isEmpty else { return "no upstreams: this server draws with its local engine" }
-        let table = TextTable(columns: [("UPSTREAM", 17), ("KIND", 18), ("IN FLIGHT", 11), ("FAILURES 1H", 13), ("STATE", 0)])
+        let table = TextTable(columns: [
+            ("UPSTREAM", 17), ("KIND", 18), ("IN FLIGHT", 11), ("WAITING", 9), ("FAILURES 1H", 13), ("STATE", 0),
+        ])
         var lines = [table.header]
         for upstream in upstreams {
             lines.append(
                 table.row([
-                    upstream.name, upstream.kind, String(upstream.inFlight), String(upstream.failuresInLastHour),
+                    upstream.name, upstream.kind, String(upstream.inFlight), String(upstream.waiting), String(upstream.failuresInLastHour),
                     upstream.downReason.map { "DOWN: \($0)" } ?? "healthy",
                 ]))
         }

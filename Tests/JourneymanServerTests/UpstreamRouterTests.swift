@@ -35,9 +35,17 @@ struct UpstreamRouterTests {
                         for index in 0..<4 { group.addTask { try await front.submit(#"{"prompt":"a shared harbour \#(index)"}"#) } }
                         return try await group.reduce(into: []) { $0.append($1) }
                     }
+                    // Two places for four tasks: two wait, each counted at both upstreams (either could take it).
+                    let reporting = try #require(front.server.engine as? any UpstreamReporting)
+                    let mostWaiting = try await waitUntil("tasks waiting for a place", seconds: 60) { () -> Int? in
+                        let waiting = await reporting.upstreamReadings().map(\.waiting)
+                        return waiting.allSatisfy({ $0 >= 1 }) ? waiting.min() : nil
+                    }
+                    #expect(mostWaiting <= 2)
                     for id in ids {
                         #expect(try await front.waitForRecord(id).string("state") == "succeeded")
                     }
+                    #expect(await reporting.upstreamReadings().map(\.waiting) == [0, 0], "nothing waits once all have run")
                     let northTasks = try await north.server.store.tasks(applicationID: north.applicationID, offset: 0, limit: 50)
                     let southTasks = try await south.server.store.tasks(applicationID: south.applicationID, offset: 0, limit: 50)
                     #expect(northTasks.count + southTasks.count == 4)
