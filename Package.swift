@@ -96,6 +96,7 @@ let package = Package(
             dependencies: [
                 "JourneymanCore", "JourneymanImaging", "MidjourneyAPI", "MidjourneyProxyAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -130,7 +130,11 @@ public func buildApplication(
     // redirects checked hop by hop.
     var upstreamServices: [any Service] = []
     let engine: any Engine
-    if let settings = configuration.upstream {
+    let upstreamList =
+        configuration.upstreamCallbacks
+        ? configuration.upstreams.map { UpstreamCallbacks.enabling($0, publicURL: configuration.effectivePublicURL) }
+        : configuration.upstreams
+    if let settings = upstreamList.first {
         // Connecting gives up after 3 s (the client's own default retries a refused connection for 10 s), so a stopped
         // upstream costs each attempt seconds, not tens of them, before a retry or a failover.
         var upstreamConfiguration = HTTPClient.Configuration()
@@ -139,8 +143,8 @@ public func buildApplication(
         clients.append(upstreamClient)
         let fetcher = HTTPImageFetcher(
             client: httpClient, timeout: .seconds(Int64(max(settings.requestTimeoutSeconds, 60))), outbound: outbound)
-        if configuration.upstreams.count > 1 {
-            let router = UpstreamRouter(settings: configuration.upstreams, client: upstreamClient.http, fetcher: fetcher, logger: logger)
+        if upstreamList.count > 1 {
+            let router = UpstreamRouter(settings: upstreamList, client: upstreamClient.http, fetcher: fetcher, logger: logger)
             upstreamServices = router.services
             engine = router
         } else {
@@ -182,6 +186,15 @@ public func buildApplication(
         access: domain.access, store: store, limits: configuration.taskLimits, engineName: String(describing: type(of: engine)),
         upstreams: engine as? any UpstreamReporting, instanceID: instanceID, workerCount: configuration.workers
     ).addRoutes(to: router)
+    if let nudging = engine as? any UpstreamNudging, configuration.upstreamCallbacks {
+        // An upstream's callback is only a hint to poll it now; its body is not read (the poll's answer is what counts).
+        router.post(RouterPath(UpstreamCallbacks.route)) { _, context -> Response in
+            guard await nudging.nudge(secret: context.parameters.get("secret") ?? "") else {
+                throw ServiceError(.notFound, "No upstream has this callback address.")
+            }
+            return Response(status: .noContent)
+        }
+    }
     router.get("/healthz") { _, _ in JSONResponse.raw(Array(#"{"status":"ok"}"#.utf8)) }
     router.get("/readyz") { _, _ in
         try await readiness.check(store)

@@ -64,6 +64,9 @@ public struct ServerConfiguration: Sendable {
     /// The providers tasks are sent to (`serve --engine upstream`, one, or several with `--upstreams FILE`); none
     /// renders with the engine given to `buildApplication` (the local one by default).
     public var upstreams: [UpstreamSettings] = []
+    /// Whether each upstream is given a callback URL under `effectivePublicURL` (which it must be able to reach): a
+    /// callback makes its tasks be polled at once instead of at the next interval.
+    public var upstreamCallbacks = false
 
     /// The one provider tasks are sent to, or the first of several; setting it replaces them all.
     public var upstream: UpstreamSettings? {

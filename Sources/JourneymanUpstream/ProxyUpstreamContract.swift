@@ -106,6 +106,8 @@ struct ProxyUpstreamContract: UpstreamContract {
 
     /// POSTs a submit; answers the new task's id, sorted by the answer's code.
     private func submit(_ path: String, _ body: JSONObject, modalExpected: Bool = false) async throws -> (id: String, code: Int) {
+        var body = body
+        if let callback = transport.settings.callbackURL { body["notifyHook"] = .string(callback) }
         let answer = try await call(path, body)
         guard let object = answer.objectValue, let code = Self.code(object) else {
             throw UpstreamCallError.retry(after: nil, reason: "\(path): the answer has no code")

@@ -26,6 +26,8 @@ struct PublicServiceContract: UpstreamContract {
     }
 
     private func submit(_ path: String, _ body: JSONObject) async throws -> String {
+        var body = body
+        if let callback = transport.settings.callbackURL { body["callback_url"] = .string(callback) }
         let answer = try await call(path, body)
         guard let id = answer.objectValue?["task_id"]?.stringValue, !id.isEmpty else {
             throw UpstreamCallError.retry(after: nil, reason: "\(path): the answer has no task_id")

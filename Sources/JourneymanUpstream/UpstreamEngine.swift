@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// its task id are recorded in the task's journal before and after submission: a task re-claimed after a crash
 /// resumes by polling, and is submitted again only when the crash fell between sending and recording (once, never
 /// more).
-public struct UpstreamEngine: Engine, UpstreamReporting {
+public struct UpstreamEngine: Engine, UpstreamReporting, UpstreamNudging {
     /// The upstream as configured (its token is never shown).
     public let settings: UpstreamSettings
     /// Calls made to the upstream, by purpose.
@@ -47,6 +47,13 @@ public struct UpstreamEngine: Engine, UpstreamReporting {
     public var name: String { "upstream" }
 
     public var capabilities: EngineCapabilities { EngineCapabilities(shorten: true, fetchesDescribeImages: true) }
+
+    /// Polls this upstream now when `secret` is its callback secret.
+    public func nudge(secret: String) async -> Bool {
+        guard UpstreamCallbacks.matches(secret, UpstreamCallbacks.secret(for: settings)) else { return false }
+        poller.nudge()
+        return true
+    }
 
     /// How many upstream tasks are being followed now.
     public func inFlight() async -> Int { await poller.inFlight }

@@ -2,6 +2,7 @@ import Foundation
 import JourneymanCore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Follows every in-flight task of one upstream with batch requests: each interval, one status request for up to
 /// 100 of them (however many workers wait), and each follower hears its own task's progress and end.
@@ -14,6 +15,12 @@ actor UpstreamPoller {
     static let batchSize = 100
     /// Polls in a row that may miss a task before it is given up as unknown to the upstream.
     static let allowedMisses = 5
+
+    /// Ends the wait between two polls early when an upstream callback arrives; several before the next poll are one.
+    private let wake = WorkSignal()
+    private let nudged = Atomic<Bool>(false)
+    /// Least time between two polls, however many callbacks arrive.
+    static let minimumGap: Duration = .milliseconds(200)
 
     private var followers: [String: [UUID: AsyncStream<UpstreamTaskStatus>.Continuation]] = [:]
     private var misses: [String: Int] = [:]
@@ -49,15 +56,28 @@ actor UpstreamPoller {
     /// How many upstream tasks are followed now.
     var inFlight: Int { followers.count }
 
-    /// Polls every interval until cancelled (after a failed poll, less often, up to the backoff cap).
+    /// Makes the next poll happen now (an upstream callback said something changed), at most once per `minimumGap`.
+    nonisolated func nudge() {
+        if !nudged.exchange(true, ordering: .acquiringAndReleasing) { wake.notify() }
+    }
+
+    /// Polls every interval, or sooner when nudged, until cancelled (after a failed poll, less often, up to the
+    /// backoff cap).
     func run() async throws {
+        let clock = ContinuousClock()
         while true {
             var wait = interval
             if failedPolls > 0 {
                 let delay = UpstreamTransport.delay(attempt: failedPolls, retryAfter: nil, cap: transport.settings.maxBackoffSeconds)
                 wait = max(interval, .milliseconds(Int64(delay * 1000)))
             }
-            try await Task.sleep(for: wait)
+            let started = clock.now
+            await wake.wait(timeout: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+            try Task.checkCancellation()
+            let waited = clock.now - started
+            let gap = min(Self.minimumGap, interval)
+            if waited < gap { try await Task.sleep(for: gap - waited) }
+            nudged.store(false, ordering: .releasing)
             await pollOnce()
         }
     }
@@ -91,9 +111,11 @@ actor UpstreamPoller {
                 guard let status = statuses[id] else {
                     misses[id, default: 0] += 1
                     if misses[id, default: 0] >= Self.allowedMisses {
-                        end(id, with: UpstreamTaskStatus(
-                            phase: .failed(EngineError(code: .internalError, message: "The upstream does not know this task.")),
-                            progress: 0))
+                        end(
+                            id,
+                            with: UpstreamTaskStatus(
+                                phase: .failed(EngineError(code: .internalError, message: "The upstream does not know this task.")),
+                                progress: 0))
                     }
                     continue
                 }

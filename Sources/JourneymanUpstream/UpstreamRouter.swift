@@ -11,7 +11,7 @@ import Synchronization
 /// after a crash goes back where it was sent. A submission that fails for want of an upstream (down, out of
 /// retries) before the upstream gave an id fails over to the next; a few such failures in a row open that
 /// upstream's circuit, and after `breaker_probe_seconds` one task probes it again.
-public struct UpstreamRouter: Engine, UpstreamReporting {
+public struct UpstreamRouter: Engine, UpstreamReporting, UpstreamNudging {
     /// The upstreams, in the order configured.
     public let members: [UpstreamEngine]
     /// Their pollers, to run as services before the workers start.
@@ -162,6 +162,12 @@ public struct UpstreamRouter: Engine, UpstreamReporting {
             throw EngineError(code: .badRequest, message: "\(what) was made by the upstream '\(name)', which is not configured now.")
         }
         return member
+    }
+
+    /// Polls the member whose callback secret is `secret` now.
+    public func nudge(secret: String) async -> Bool {
+        for member in members where await member.nudge(secret: secret) { return true }
+        return false
     }
 
     // MARK: Reporting

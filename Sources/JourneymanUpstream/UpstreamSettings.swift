@@ -39,6 +39,9 @@ public struct UpstreamSettings: Sendable, CustomStringConvertible {
     public var breakerFailures: Int = 3
     /// Seconds an open circuit stays open before one task probes the upstream again.
     public var breakerProbeSeconds: Double = 30
+    /// Where the upstream may POST a task's changes (`callback_url`, or the proxy's `notifyHook`), sent with every
+    /// submit; a callback makes this server poll at once. Nil: polling alone (the upstream cannot reach this server).
+    public var callbackURL: String? = nil
 
     /// Creates settings; `url` may end with a slash.
     public init(

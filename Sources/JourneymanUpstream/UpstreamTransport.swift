@@ -92,7 +92,8 @@ struct UpstreamTransport: Sendable {
                         "upstream refused this server's credentials: it is marked down until a call succeeds",
                         metadata: ["upstream": "\(settings.name)", "reason": "\(reason)"])
                 }
-                throw EngineError(code: .unavailable, message: "The upstream provider is unavailable: it refused this server's credentials.")
+                throw EngineError(
+                    code: .unavailable, message: "The upstream provider is unavailable: it refused this server's credentials.")
             } catch UpstreamCallError.refused(let error) {
                 throw error
             }

@@ -26,10 +26,11 @@ struct ServeCommand: AsyncParsableCommand {
               journeyman serve --engine upstream --upstream-url http://10.0.0.5:8080 --upstream-token $TOKEN --upstream-poll-interval 1
               journeyman serve --engine upstream --upstream-kind midjourney-proxy --upstream-url http://proxy.internal:8080 --upstream-token $MJ_API_SECRET
               journeyman serve --engine upstream --upstreams upstreams.json
+              journeyman serve --engine upstream --upstream-url https://api.example --public-url https://gw.example --upstream-callbacks
 
             With --engine upstream, every task is sent to that provider (the public service's contract, or with \
             --upstream-kind midjourney-proxy the proxy's /mj contract; another Journeyman serves both) and followed by \
-            batch polling; its images are downloaded here, so links, thumbnails, \
+            batch polling (and, with --upstream-callbacks, polled at once when the upstream calls back); its images are downloaded here, so links, thumbnails, \
             credits, limits and webhooks are this server's own. Give the token by JOURNEYMAN_UPSTREAM_TOKEN rather than \
             on the command line, where other users of the machine can see it.
             """
@@ -163,6 +164,12 @@ struct ServeCommand: AsyncParsableCommand {
         completion: .file(extensions: ["json"]))
     var upstreams: String?
 
+    @Flag(
+        help:
+            "With --engine upstream: give each upstream a callback URL under --public-url (which it must reach), so a task is polled as soon as the upstream reports a change. (env: JOURNEYMAN_UPSTREAM_CALLBACKS=1)"
+    )
+    var upstreamCallbacks = false
+
     @Option(help: "Serve GET /metrics (Prometheus) on this port of --host instead of the API's port. (env: JOURNEYMAN_METRICS_PORT)")
     var metricsPort: Int?
 
@@ -185,6 +192,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.dataDirectory = data ?? environment["JOURNEYMAN_DATA"] ?? configuration.dataDirectory
         configuration.publicURL = publicURL ?? environment["JOURNEYMAN_PUBLIC_URL"]
         configuration.upstreams = try upstreamList(environment)
+        configuration.upstreamCallbacks =
+            upstreamCallbacks || ["1", "true", "yes"].contains(environment["JOURNEYMAN_UPSTREAM_CALLBACKS"] ?? "")
+        if configuration.upstreamCallbacks && configuration.upstreams.isEmpty {
+            throw ValidationError("--upstream-callbacks needs --engine upstream")
+        }
         // Upstream tasks mostly wait on the provider: many run at once without using this machine's cores; with
         // several upstreams, at least as many as they take together.
         let places = configuration.upstreams.compactMap(\.maxRunning).reduce(0, +)
