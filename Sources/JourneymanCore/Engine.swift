@@ -21,9 +21,17 @@ public protocol Engine: Sendable {
 
     /// Describes as a task: `journal` keeps what must survive a restart (an upstream's task id).
     func describe(_ image: DescribeInput, journal: EngineJournal) async throws -> [String]
+
+    /// A prompt in English (`/translate`), where the engine offers it (`capabilities.translate`).
+    func translate(_ content: String) async throws -> String
 }
 
 extension Engine {
+    /// Engines that cannot translate say so.
+    public func translate(_ content: String) async throws -> String {
+        throw EngineError(code: .notImplemented, message: "/midjourney/translate is not provided by the running engine")
+    }
+
     /// Engines that keep no per-task state describe the same way as a task.
     public func describe(_ image: DescribeInput, journal: EngineJournal) async throws -> [String] {
         try await describe(image)
@@ -36,11 +44,14 @@ public struct EngineCapabilities: Sendable, Equatable {
     public var shorten: Bool
     /// Whether describe takes a URL to fetch itself (else the worker fetches and hands over the bytes).
     public var fetchesDescribeImages: Bool
+    /// `/translate`.
+    public var translate: Bool
 
     /// Creates a set of capabilities.
-    public init(shorten: Bool = true, fetchesDescribeImages: Bool = false) {
+    public init(shorten: Bool = true, fetchesDescribeImages: Bool = false, translate: Bool = false) {
         self.shorten = shorten
         self.fetchesDescribeImages = fetchesDescribeImages
+        self.translate = translate
     }
 }
 

@@ -11,7 +11,7 @@ public struct UpstreamReading: Sendable, Equatable {
     /// New tasks waiting for a place that this upstream could take: it is eligible for them, and it and every other
     /// upstream they could go to are at their `max_running`. A task eligible for two full upstreams counts at both.
     public var waiting: Int = 0
-    /// Calls made to it, by purpose (`submit`, `poll`, `download`, `seed`, `shorten`, `retry`, `error`).
+    /// Calls made to it, by purpose (`submit`, `poll`, `download`, `seed`, `shorten`, `translate`, `retry`, `error`).
     public var calls: [String: Int]
     /// Retried and failed calls in the last hour.
     public var failuresInLastHour: Int

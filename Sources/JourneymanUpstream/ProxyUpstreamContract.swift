@@ -60,6 +60,11 @@ struct ProxyUpstreamContract: UpstreamContract {
         return statuses
     }
 
+    func translate(_ content: String) async throws -> String {
+        throw UpstreamCallError.refused(
+            EngineError(code: .notImplemented, message: "/midjourney/translate is not provided by a midjourney-proxy upstream"))
+    }
+
     func shorten(_ prompt: String) async throws -> [String] {
         let id = try await submit("/mj/submit/shorten", ["prompt": .string(prompt)]).id
         let deadline = ContinuousClock.now + .milliseconds(Int64(shortenSeconds * 1000))

@@ -56,6 +56,14 @@ struct PublicServiceContract: UpstreamContract {
         return prompts.compactMap(\.stringValue)
     }
 
+    func translate(_ content: String) async throws -> String {
+        let answer = try await call("/midjourney/translate", ["content": .string(content)])
+        guard let translated = answer.objectValue?["content"]?.stringValue else {
+            throw EngineError(code: .internalError, message: "The upstream's translate answer has no content.")
+        }
+        return translated
+    }
+
     func seed(of lineage: UpstreamLineage) async throws -> UInt32? {
         guard let imageID = lineage.imageID else { return nil }
         let answer = try await call("/midjourney/seed", ["image_id": .string(imageID)])

@@ -59,6 +59,8 @@ protocol UpstreamContract: Sendable {
     func statuses(ids: [String]) async throws -> [String: UpstreamTaskStatus]
     /// Shorter prompts, where the upstream provides them.
     func shorten(_ prompt: String) async throws -> [String]
+    /// The text in English, where the upstream provides it.
+    func translate(_ content: String) async throws -> String
     /// The seed of an upstream image, where the upstream tells it.
     func seed(of lineage: UpstreamLineage) async throws -> UInt32?
 }

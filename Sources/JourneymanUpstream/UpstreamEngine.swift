@@ -46,7 +46,10 @@ public struct UpstreamEngine: Engine, UpstreamReporting, UpstreamNudging {
 
     public var name: String { "upstream" }
 
-    public var capabilities: EngineCapabilities { EngineCapabilities(shorten: true, fetchesDescribeImages: true) }
+    public var capabilities: EngineCapabilities {
+        // The proxy's contract has no translate; the public one does (an upstream that lacks it says so).
+        EngineCapabilities(shorten: true, fetchesDescribeImages: true, translate: settings.kind == .midjourneyAPI)
+    }
 
     /// Polls this upstream now when `secret` is its callback secret.
     public func nudge(secret: String) async -> Bool {
@@ -117,6 +120,10 @@ public struct UpstreamEngine: Engine, UpstreamReporting, UpstreamNudging {
 
     public func shorten(_ prompt: String) async throws -> [String] {
         try await transport.withRetries("shorten") { try await contract.shorten(prompt) }
+    }
+
+    public func translate(_ content: String) async throws -> String {
+        try await transport.withRetries("translate") { try await contract.translate(content) }
     }
 
     // MARK: Submitting once, following, downloading

@@ -34,7 +34,9 @@ public struct UpstreamRouter: Engine, UpstreamReporting, UpstreamNudging {
 
     public var name: String { "upstream" }
 
-    public var capabilities: EngineCapabilities { EngineCapabilities(shorten: true, fetchesDescribeImages: true) }
+    public var capabilities: EngineCapabilities {
+        EngineCapabilities(shorten: true, fetchesDescribeImages: true, translate: members.contains { $0.capabilities.translate })
+    }
 
     // MARK: Imagine and describe
 
@@ -56,6 +58,20 @@ public struct UpstreamRouter: Engine, UpstreamReporting, UpstreamNudging {
 
     public func describe(_ image: DescribeInput, journal: EngineJournal) async throws -> [String] {
         try await routed(journal, mode: nil) { member in try await member.describe(image, journal: journal) }
+    }
+
+    /// Translates on the first healthy member that offers it, going on past one that is down or lacks it.
+    public func translate(_ content: String) async throws -> String {
+        var lastError: (any Error)?
+        for member in members where member.capabilities.translate && state.admits(member.settings.name, health: member.health, now: Date())
+        {
+            do {
+                return try await member.translate(content)
+            } catch let error as EngineError where error.code == .unavailable || error.code == .notImplemented {
+                lastError = error
+            }
+        }
+        throw lastError ?? EngineError(code: .unavailable, message: "No upstream provider that translates is available now.")
     }
 
     public func shorten(_ prompt: String) async throws -> [String] {

@@ -60,7 +60,8 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
         authenticated.post("/midjourney/tasks") { request, context in try await tasks(request, context) }
         authenticated.post("/midjourney/seed") { request, context in try await seed(request, context) }
         authenticated.post("/midjourney/shorten") { request, context in try await shorten(request, context) }
-        for path in ["/midjourney/translate", "/midjourney/edits", "/midjourney/videos"] {
+        authenticated.post("/midjourney/translate") { request, context in try await translate(request, context) }
+        for path in ["/midjourney/edits", "/midjourney/videos"] {
             authenticated.post(RouterPath(path)) { _, context -> Response in
                 _ = try context.requireIdentity(.imagine)
                 throw ServiceError(.notImplemented, "\(path) is not provided by the running engine")
@@ -191,6 +192,24 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
         _ = try PromptParser.parse(prompt)
         return JSONResponse.make(ShortenResponse(prompts: try await engine.shorten(prompt)))
     }
+
+    private func translate(_ request: Request, _ context: Context) async throws -> Response {
+        _ = try context.requireIdentity(.imagine)
+        let fields = try RequestFields(try await json(request))
+        guard let content = try fields.string("content"), !content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ServiceError(.badRequest, "field 'content' is required")
+        }
+        guard content.count <= Self.maxTranslateCharacters else {
+            throw ServiceError(.badRequest, "field 'content' is longer than \(Self.maxTranslateCharacters) characters")
+        }
+        guard engine.capabilities.translate else {
+            throw ServiceError(.notImplemented, "/midjourney/translate is not provided by the running engine")
+        }
+        return JSONResponse.raw(JSONValue.object(["content": .string(try await engine.translate(content))]).encoded())
+    }
+
+    /// Longest text `/translate` passes on.
+    static var maxTranslateCharacters: Int { 6000 }
 
     // MARK: Delivery
 

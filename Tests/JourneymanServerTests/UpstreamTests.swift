@@ -8,6 +8,8 @@ import JourneymanServer
 import JourneymanStore
 import JourneymanUpstream
 import MidjourneyAPI
+import NIOCore
+import Synchronization
 import Testing
 
 @Suite("Journeyman in front of an upstream provider", .serialized, .timeLimit(.minutes(10)))
@@ -309,5 +311,84 @@ struct UpstreamCommandLineTests {
         let help = try await runJourneyman(["serve", "--help"])
         #expect(help.contains("--upstream-url") && help.contains("--engine upstream") && help.contains("--upstreams"))
         #expect(help.contains("midjourney-proxy") && help.contains("--cpu-threads"))
+    }
+}
+
+@Suite("Translate through the gateway", .serialized, .timeLimit(.minutes(5)))
+struct UpstreamTranslateTests {
+    @Test("Translate passes through to a provider that offers it, and is a 400 api_not_implemented where none does")
+    func translatePassesThroughWhereAProviderOffersIt() async throws {
+        let provider = TranslatingProvider()
+        try await provider.application().test(.live) { client in
+            let port = try #require(client.port)
+            try await RunningJourneyman.with(configure: { $0.useUpstream("http://127.0.0.1:\(port)", token: "provider-token") }) {
+                front in
+                let translated = try await front.post("/midjourney/translate", #"{"content":"une lanterne rouge"}"#)
+                #expect(translated.status == .ok, "\(String(buffer: translated.body))")
+                #expect(translated.object.string("content") == "a red lantern")
+                #expect(translated.object.keys.sorted() == ["content"], "the answer is the contract's shape only")
+                #expect(provider.calls == [TranslatingProvider.Call(authorization: "Bearer provider-token", content: "une lanterne rouge")])
+
+                let empty = try await front.post("/midjourney/translate", #"{"content":"  "}"#)
+                #expect(empty.status == .badRequest)
+                #expect(empty.errorCode == "bad_request")
+                let long = String(repeating: "mot ", count: 2000)
+                let tooLong = try await front.post("/midjourney/translate", #"{"content":"\#(long)"}"#)
+                #expect(tooLong.status == .badRequest)
+                #expect(provider.calls.count == 1, "bad input is answered here, never sent on")
+            }
+        }
+
+        // A second Journeyman (the local engine has no translate) refuses it, and the front says so in its own words.
+        try await RunningJourneyman.with { upstream in
+            let direct = try await upstream.post("/midjourney/translate", #"{"content":"une lanterne"}"#)
+            #expect(direct.status == .badRequest)
+            #expect(direct.errorCode == "api_not_implemented")
+            try await RunningJourneyman.with(configure: { $0.useUpstream(upstream.url, token: upstream.token) }) { front in
+                let refused = try await front.post("/midjourney/translate", #"{"content":"une lanterne"}"#)
+                #expect(refused.status == .badRequest, "\(String(buffer: refused.body))")
+                #expect(refused.errorCode == "api_not_implemented")
+                #expect(await front.upstreamEngine?.upstreamReadings().first?.isUp == true, "a refusal is not a fault")
+            }
+            // midjourney-proxy has no translate: a proxy upstream's gateway answers at once without asking.
+            try await RunningJourneyman.with(configure: { $0.useProxyUpstream(upstream.url, secret: upstream.token) }) { front in
+                let refused = try await front.post("/midjourney/translate", #"{"content":"une lanterne"}"#)
+                #expect(refused.status == .badRequest)
+                #expect(refused.errorCode == "api_not_implemented")
+            }
+        }
+    }
+}
+
+/// A provider of the public contract's `/midjourney/translate`, word by word from a small glossary, that keeps
+/// every call it is sent.
+final class TranslatingProvider: Sendable {
+    struct Call: Equatable, Sendable {
+        var authorization: String
+        var content: String
+    }
+
+    private let received = Mutex<[Call]>([])
+    private static let glossary = ["une": "a", "lanterne": "lantern", "rouge": "red"]
+
+    var calls: [Call] { received.withLock { $0 } }
+
+    func application() -> some ApplicationProtocol {
+        let router = Router()
+        router.post("/midjourney/translate") { request, _ -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 20)
+            let content = (try? JSONValue.parse(Array(buffer: body)))?.objectValue?["content"]?.stringValue ?? ""
+            self.received.withLock {
+                $0.append(Call(authorization: request.headers[.authorization] ?? "", content: content))
+            }
+            var words = content.split(separator: " ").map { Self.glossary[String($0)] ?? String($0) }
+            // French puts the colour after the noun.
+            if words.count == 3, words[2] == "red" { words.swapAt(1, 2) }
+            let answer = JSONValue.object(["content": .string(words.joined(separator: " "))]).encoded()
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer)))
+        }
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }
