@@ -189,8 +189,8 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func application(id: String) async throws -> Application? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM applications WHERE id = ?", arguments: [id]).map(Self.application)
+        try await pool.unsafeRead { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM applications WHERE id = ?"), arguments: [id]).map(Self.application)
         }
     }
 
@@ -284,8 +284,9 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func credential(tokenHash: String) async throws -> Credential? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM credentials WHERE token_hash = ?", arguments: [tokenHash]).map(Self.credential)
+        try await pool.unsafeRead { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM credentials WHERE token_hash = ?"), arguments: [tokenHash])
+                .map(Self.credential)
         }
     }
 
@@ -384,7 +385,7 @@ public final class SQLiteTaskStore: TaskStore {
         let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
         return try await fetchAll(
             "SELECT * FROM tasks WHERE application_id = ? AND id IN (\(placeholders))",
-            StatementArguments([applicationID] + ids)
+            StatementArguments([applicationID] + ids), keep: ids.count <= Self.keptListLength
         )
     }
 
@@ -393,7 +394,7 @@ public final class SQLiteTaskStore: TaskStore {
         let placeholders = Array(repeating: "?", count: traceIDs.count).joined(separator: ", ")
         return try await fetchAll(
             "SELECT * FROM tasks WHERE application_id = ? AND trace_id IN (\(placeholders)) ORDER BY created_at",
-            StatementArguments([applicationID] + traceIDs)
+            StatementArguments([applicationID] + traceIDs), keep: traceIDs.count <= Self.keptListLength
         )
     }
 
@@ -659,13 +660,24 @@ public final class SQLiteTaskStore: TaskStore {
 
     // MARK: Row mapping
 
+    // The task queries are one statement each, which SQLite runs on one snapshot: they need no transaction around
+    // them (`unsafeRead` opens none). Their statements are prepared once per connection and kept: preparing one,
+    // with GRDB's authorizer noting every column it reads, cost more than running it.
+
     private func fetchOne(_ sql: String, _ arguments: StatementArguments) async throws -> TaskSnapshot? {
-        try await pool.read { db in try Row.fetchOne(db, sql: sql, arguments: arguments).map(Self.task) }
+        try await pool.unsafeRead { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(Self.task) }
     }
 
-    private func fetchAll(_ sql: String, _ arguments: StatementArguments) async throws -> [TaskSnapshot] {
-        try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.task) }
+    /// `keep: false` for a statement whose text is one of too many to keep (a list of ids of any length).
+    private func fetchAll(_ sql: String, _ arguments: StatementArguments, keep: Bool = true) async throws -> [TaskSnapshot] {
+        try await pool.unsafeRead { db in
+            let statement = keep ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+            return try Row.fetchAll(statement, arguments: arguments).map(Self.task)
+        }
     }
+
+    /// Lists of ids up to this long keep their statements (one per length): a batch's 100 and the poller's.
+    private static let keptListLength = 100
 
     private static func application(_ row: Row) -> Application {
         Application(

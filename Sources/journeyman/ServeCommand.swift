@@ -185,6 +185,7 @@ struct ServeCommand: AsyncParsableCommand {
     var drainSeconds: Double = 0
 
     func run() async throws {
+        ProcessMemory.returnLargeBlocksToTheSystem()
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
         configuration.host = host ?? environment["JOURNEYMAN_HOST"] ?? configuration.host

@@ -1,5 +1,6 @@
 import Foundation
 import JourneymanCore
+import JourneymanServer
 import MidjourneyAPI
 import Synchronization
 import Testing
@@ -140,4 +141,29 @@ struct HotPathTests {
             #expect(String(decoding: batch, as: UTF8.self) == expected)
         }
     }
+}
+
+@Suite("Process memory")
+struct ProcessMemoryTests {
+    #if canImport(Glibc)
+        /// Whether glibc gave the block at `pointer` a mapping of its own: the IS_MMAPPED bit of the size word that
+        /// precedes every block it hands out.
+        static func isMapped(_ pointer: UnsafeMutableRawPointer) -> Bool {
+            (pointer.load(fromByteOffset: -MemoryLayout<Int>.size, as: Int.self) & 0x2) != 0
+        }
+
+        @Test("Once serve has set it up, a render-sized block is mapped on its own and a small one comes from the heap")
+        func largeBlocksAreMappedOnTheirOwn() throws {
+            #expect(ProcessMemory.returnLargeBlocksToTheSystem(threshold: 4 << 20))
+            // Freed mapped blocks no longer raise the threshold: the second large block is mapped too.
+            for _ in 0..<2 {
+                let large = try #require(malloc(16 << 20))
+                #expect(Self.isMapped(large), "a 16 MB block, a 2048×2048 picture's pixels")
+                free(large)
+            }
+            let small = try #require(malloc(1 << 20))
+            #expect(!Self.isMapped(small), "a 1 MB block stays on the heap")
+            free(small)
+        }
+    #endif
 }
