@@ -189,7 +189,7 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func application(id: String) async throws -> Application? {
-        try await pool.unsafeRead { db in
+        try await quickRead { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM applications WHERE id = ?"), arguments: [id]).map(Self.application)
         }
     }
@@ -284,7 +284,7 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func credential(tokenHash: String) async throws -> Credential? {
-        try await pool.unsafeRead { db in
+        try await quickRead { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM credentials WHERE token_hash = ?"), arguments: [tokenHash])
                 .map(Self.credential)
         }
@@ -665,12 +665,22 @@ public final class SQLiteTaskStore: TaskStore {
     // with GRDB's authorizer noting every column it reads, cost more than running it.
 
     private func fetchOne(_ sql: String, _ arguments: StatementArguments) async throws -> TaskSnapshot? {
-        try await pool.unsafeRead { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(Self.task) }
+        try await quickRead { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(Self.task) }
+    }
+
+    /// A read of one statement: its block runs on a reader's queue and the answer resumes the caller, with one hop
+    /// each way (GRDB's async `read` makes two, the first to wait for a free reader).
+    private func quickRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withUnsafeThrowingContinuation { continuation in
+            pool.asyncUnsafeRead { database in
+                continuation.resume(with: Result { try body(try database.get()) })
+            }
+        }
     }
 
     /// `keep: false` for a statement whose text is one of too many to keep (a list of ids of any length).
     private func fetchAll(_ sql: String, _ arguments: StatementArguments, keep: Bool = true) async throws -> [TaskSnapshot] {
-        try await pool.unsafeRead { db in
+        try await quickRead { db in
             let statement = keep ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
             return try Row.fetchAll(statement, arguments: arguments).map(Self.task)
         }
