@@ -38,7 +38,7 @@ public final class IdentifierFactory: Sendable {
         var bytes: [UInt8] = [UInt8(seconds >> 24), UInt8((seconds >> 16) & 0xFF), UInt8((seconds >> 8) & 0xFF), UInt8(seconds & 0xFF)]
         bytes += machineBytes
         bytes += [UInt8(counter >> 16), UInt8((counter >> 8) & 0xFF), UInt8(counter & 0xFF)]
-        return bytes.map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(bytes)
     }
 
     /// A 19-digit decimal snowflake: milliseconds since 2015, 10 worker bits, a 12-bit sequence.

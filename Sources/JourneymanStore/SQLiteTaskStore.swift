@@ -308,21 +308,21 @@ public final class SQLiteTaskStore: TaskStore {
     public func insertTask(_ task: TaskSnapshot, limits: TaskLimits) async throws {
         let command = try DomainCoding.encode(task.command)
         let result = try task.result.map { try DomainCoding.encode($0) }
+        // Every submit runs these: their statements are prepared once and kept.
         try await pool.write { db in
-            let ownLimit = try Int.fetchOne(db, sql: "SELECT max_pending FROM applications WHERE id = ?", arguments: [task.applicationID])
+            let ownLimit = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT max_pending FROM applications WHERE id = ?"), arguments: [task.applicationID])
             if let limit = StoreRules.pendingLimit(own: ownLimit, limits: limits) {
                 let pending =
                     try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM tasks WHERE application_id = ? AND state = 'pending'",
+                        db.cachedStatement(sql: "SELECT COUNT(*) FROM tasks WHERE application_id = ? AND state = 'pending'"),
                         arguments: [task.applicationID]
                     ) ?? 0
                 try StoreRules.checkQueue(pending: pending, limit: limit)
             }
             if task.cost > 0 {
-                try db.execute(
-                    sql: "UPDATE applications SET credits = credits - ? WHERE id = ? AND credits >= ?",
-                    arguments: [task.cost, task.applicationID, task.cost]
-                )
+                try db.cachedStatement(sql: "UPDATE applications SET credits = credits - ? WHERE id = ? AND credits >= ?")
+                    .execute(arguments: [task.cost, task.applicationID, task.cost])
                 if db.changesCount == 0 {
                     guard
                         let balance = try Int.fetchOne(
@@ -332,16 +332,19 @@ public final class SQLiteTaskStore: TaskStore {
                     }
                     throw StoreError.insufficientCredits(balance: balance, cost: task.cost)
                 }
-            } else if try Bool.fetchOne(db, sql: "SELECT 1 FROM applications WHERE id = ?", arguments: [task.applicationID]) == nil {
+            } else if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM applications WHERE id = ?"), arguments: [task.applicationID])
+                == nil
+            {
                 throw StoreError.unknownApplication(task.applicationID)
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO tasks (id, object_id, application_id, credential_id, trace_id, type, request, state, progress,
                         image_id, job_id, created_at, started_at, finished_at, action, parent_id, cost,
                         lease_owner, lease_expires_at, callback_url, progress_webhooks, callback_format, command, result)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     task.id, task.objectID, task.applicationID, task.credentialID, task.traceID, task.kind.rawValue,
                     task.acceptedRequest, task.state.rawValue, task.progress, task.imageID, task.jobID, task.createdAt,

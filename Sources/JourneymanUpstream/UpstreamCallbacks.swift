@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import JourneymanCore
 
 /// Callbacks from upstreams: each upstream gets a URL of its own under `/upstream-callbacks/`, whose last segment
 /// authenticates it. A callback is only a hint: it makes the poller ask the upstream at once, and what the upstream
@@ -12,7 +13,7 @@ public enum UpstreamCallbacks {
     /// submitted before it still reach this server) and tells nothing of the token.
     public static func secret(for settings: UpstreamSettings) -> String {
         let digest = SHA256.hash(data: Data("journeyman upstream callback\u{0}\(settings.name)\u{0}\(settings.token)".utf8))
-        return digest.prefix(20).map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(digest.prefix(20))
     }
 
     /// Whether `given` is `expected`, in a time that does not depend on where they differ.
