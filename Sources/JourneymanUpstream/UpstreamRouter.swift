@@ -62,28 +62,31 @@ public struct UpstreamRouter: Engine, UpstreamReporting, UpstreamNudging {
 
     /// Translates on the first healthy member that offers it, going on past one that is down or lacks it.
     public func translate(_ content: String) async throws -> String {
-        var lastError: (any Error)?
-        for member in members where member.capabilities.translate && state.admits(member.settings.name, health: member.health, now: Date())
-        {
-            do {
-                return try await member.translate(content)
-            } catch let error as EngineError where error.code == .unavailable || error.code == .notImplemented {
-                lastError = error
-            }
+        try await onFirstAdmitted(where: \.capabilities.translate, passing: [.unavailable, .notImplemented], what: "that translates") {
+            try await $0.translate(content)
         }
-        throw lastError ?? EngineError(code: .unavailable, message: "No upstream provider that translates is available now.")
     }
 
     public func shorten(_ prompt: String) async throws -> [String] {
+        try await onFirstAdmitted(passing: [.unavailable]) { try await $0.shorten(prompt) }
+    }
+
+    /// Runs `work` on the members that are admitted now (and pass `filter`), in order, until one answers: a failure
+    /// whose code is in `passing` goes on to the next, any other ends it.
+    private func onFirstAdmitted<Value: Sendable>(
+        where filter: (UpstreamEngine) -> Bool = { _ in true }, passing: Set<FailureCode>, what: String = "",
+        _ work: (UpstreamEngine) async throws -> Value
+    ) async throws -> Value {
         var lastError: (any Error)?
-        for member in members where state.admits(member.settings.name, health: member.health, now: Date()) {
+        for member in members where filter(member) && state.admits(member.settings.name, health: member.health, now: Date()) {
             do {
-                return try await member.shorten(prompt)
-            } catch let error as EngineError where error.code == .unavailable {
+                return try await work(member)
+            } catch let error as EngineError where passing.contains(error.code) {
                 lastError = error
             }
         }
-        throw lastError ?? EngineError(code: .unavailable, message: "No upstream provider is available now.")
+        let provider = what.isEmpty ? "provider" : "provider \(what)"
+        throw lastError ?? EngineError(code: .unavailable, message: "No upstream \(provider) is available now.")
     }
 
     /// Runs `work` on a chosen upstream: the one the journal names (a resumed task), else the best one with a place,
