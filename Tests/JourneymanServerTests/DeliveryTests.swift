@@ -117,7 +117,13 @@ struct DeliveryTests {
                 #expect(progress == progress.sorted())
                 #expect(firstTask.last?["raw_image_url"] != nil)
 
-                let deliveries = try await server.server.store.deliveries(taskID: ids[1], limit: 10)
+                // The receiver answers before the sender records the delivery: wait (a bounded time) for the record.
+                var deliveries = try await server.server.store.deliveries(taskID: ids[1], limit: 10)
+                let recordDeadline = Date().addingTimeInterval(10)
+                while deliveries.first?.state != .delivered, Date() < recordDeadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                    deliveries = try await server.server.store.deliveries(taskID: ids[1], limit: 10)
+                }
                 #expect(deliveries.count == 1)
                 #expect(deliveries.first?.state == .delivered)
             }
