@@ -188,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JourneymanStoreTests",
-            dependencies: ["JourneymanStore", "JourneymanCore"],
+            dependencies: ["JourneymanStore", "JourneymanCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -7,6 +7,7 @@ import Synchronization
 public final class SQLiteTaskStore: TaskStore {
     private let pool: DatabasePool
     private let closed = Atomic<Bool>(false)
+    private let submits: SubmitGroup<PendingInsert>
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -15,8 +16,10 @@ public final class SQLiteTaskStore: TaskStore {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        let pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        self.pool = pool
+        submits = SubmitGroup { items in try await pool.write { db in try Self.insertGroup(items, db) } }
     }
 
     private static var migrator: DatabaseMigrator {
@@ -308,51 +311,87 @@ public final class SQLiteTaskStore: TaskStore {
     public func insertTask(_ task: TaskSnapshot, limits: TaskLimits) async throws {
         let command = try DomainCoding.encode(task.command)
         let result = try task.result.map { try DomainCoding.encode($0) }
-        // Every submit runs these: their statements are prepared once and kept.
-        try await pool.write { db in
-            let ownLimit = try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT max_pending FROM applications WHERE id = ?"), arguments: [task.applicationID])
-            if let limit = StoreRules.pendingLimit(own: ownLimit, limits: limits) {
-                let pending =
-                    try Int.fetchOne(
-                        db.cachedStatement(sql: "SELECT COUNT(*) FROM tasks WHERE application_id = ? AND state = 'pending'"),
-                        arguments: [task.applicationID]
-                    ) ?? 0
-                try StoreRules.checkQueue(pending: pending, limit: limit)
+        try await submits.submit(PendingInsert(task: task, limits: limits, command: command, result: result))
+    }
+
+    /// Submits waiting for the writer, and write transactions of submits so far (for tests).
+    var submitCounts: (waiting: Int, groupsWritten: Int) { submits.counts }
+
+    /// One submit waiting for its group's transaction (`SubmitGroup`), with its stored texts already encoded.
+    private struct PendingInsert: Sendable {
+        let task: TaskSnapshot
+        let limits: TaskLimits
+        let command: String
+        let result: String?
+    }
+
+    /// The submits of one group, each in its own savepoint so that a refusal (credits, a full queue) undoes only its
+    /// own statements. A failure that ends the whole transaction (SQLite rolls back on some I/O errors) fails them
+    /// all: nothing of the group is then stored.
+    private static func insertGroup(_ items: [PendingInsert], _ db: Database) throws -> [Result<Void, any Error>] {
+        var outcomes: [Result<Void, any Error>] = []
+        outcomes.reserveCapacity(items.count)
+        for item in items {
+            try db.cachedStatement(sql: "SAVEPOINT submit").execute()
+            do {
+                try insertOne(item, db)
+                try db.cachedStatement(sql: "RELEASE submit").execute()
+                outcomes.append(.success(()))
+            } catch {
+                guard db.isInsideTransaction else { throw error }
+                try db.cachedStatement(sql: "ROLLBACK TO submit").execute()
+                try db.cachedStatement(sql: "RELEASE submit").execute()
+                outcomes.append(.failure(error))
             }
-            if task.cost > 0 {
-                try db.cachedStatement(sql: "UPDATE applications SET credits = credits - ? WHERE id = ? AND credits >= ?")
-                    .execute(arguments: [task.cost, task.applicationID, task.cost])
-                if db.changesCount == 0 {
-                    guard
-                        let balance = try Int.fetchOne(
-                            db, sql: "SELECT credits FROM applications WHERE id = ?", arguments: [task.applicationID])
-                    else {
-                        throw StoreError.unknownApplication(task.applicationID)
-                    }
-                    throw StoreError.insufficientCredits(balance: balance, cost: task.cost)
-                }
-            } else if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM applications WHERE id = ?"), arguments: [task.applicationID])
-                == nil
-            {
-                throw StoreError.unknownApplication(task.applicationID)
-            }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO tasks (id, object_id, application_id, credential_id, trace_id, type, request, state, progress,
-                        image_id, job_id, created_at, started_at, finished_at, action, parent_id, cost,
-                        lease_owner, lease_expires_at, callback_url, progress_webhooks, callback_format, command, result)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
-                arguments: [
-                    task.id, task.objectID, task.applicationID, task.credentialID, task.traceID, task.kind.rawValue,
-                    task.acceptedRequest, task.state.rawValue, task.progress, task.imageID, task.jobID, task.createdAt,
-                    task.startedAt, task.finishedAt, task.command.actionName, task.parentID, task.cost, task.leaseOwner,
-                    task.leaseExpiresAt, task.callbackURL, task.progressWebhooks, task.callbackFormat, command, result,
-                ]
-            )
         }
+        return outcomes
+    }
+
+    /// One submit's statements (prepared once and kept): the queue limit, the credits, the row.
+    private static func insertOne(_ item: PendingInsert, _ db: Database) throws {
+        let task = item.task
+        let ownLimit = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT max_pending FROM applications WHERE id = ?"), arguments: [task.applicationID])
+        if let limit = StoreRules.pendingLimit(own: ownLimit, limits: item.limits) {
+            let pending =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM tasks WHERE application_id = ? AND state = 'pending'"),
+                    arguments: [task.applicationID]
+                ) ?? 0
+            try StoreRules.checkQueue(pending: pending, limit: limit)
+        }
+        if task.cost > 0 {
+            try db.cachedStatement(sql: "UPDATE applications SET credits = credits - ? WHERE id = ? AND credits >= ?")
+                .execute(arguments: [task.cost, task.applicationID, task.cost])
+            if db.changesCount == 0 {
+                guard
+                    let balance = try Int.fetchOne(
+                        db, sql: "SELECT credits FROM applications WHERE id = ?", arguments: [task.applicationID])
+                else {
+                    throw StoreError.unknownApplication(task.applicationID)
+                }
+                throw StoreError.insufficientCredits(balance: balance, cost: task.cost)
+            }
+        } else if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM applications WHERE id = ?"), arguments: [task.applicationID])
+            == nil
+        {
+            throw StoreError.unknownApplication(task.applicationID)
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO tasks (id, object_id, application_id, credential_id, trace_id, type, request, state, progress,
+                    image_id, job_id, created_at, started_at, finished_at, action, parent_id, cost,
+                    lease_owner, lease_expires_at, callback_url, progress_webhooks, callback_format, command, result)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                task.id, task.objectID, task.applicationID, task.credentialID, task.traceID, task.kind.rawValue,
+                task.acceptedRequest, task.state.rawValue, task.progress, task.imageID, task.jobID, task.createdAt,
+                task.startedAt, task.finishedAt, task.command.actionName, task.parentID, task.cost, task.leaseOwner,
+                task.leaseExpiresAt, task.callbackURL, task.progressWebhooks, task.callbackFormat, item.command, item.result,
+            ]
+        )
     }
 
     public func task(id: String, applicationID: String) async throws -> TaskSnapshot? {
@@ -409,9 +448,9 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func taskIDs(applicationID: String, offset: Int, limit: Int) async throws -> [String] {
-        try await pool.read { db in
+        try await quickRead { db in
             try String.fetchAll(
-                db, sql: "SELECT id FROM tasks WHERE application_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                db.cachedStatement(sql: "SELECT id FROM tasks WHERE application_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"),
                 arguments: [applicationID, limit, offset])
         }
     }

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import JourneymanServer
 import MidjourneyAPI
 import NIOCore
+import Synchronization
 import Testing
 
 /// `journeyman serve` as a child process on a loopback port.
@@ -153,4 +154,64 @@ struct CrashTests {
             )
         }
     }
+
+    @Test("Killing the server while submits pour in loses no task it answered")
+    func killingTheServerWhileSubmitsPourInLosesNoAnsweredTask() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-crash-\(UUID().uuidString)").path
+        let created = try await runJourneyman(["token", "create", "--name", "crash", "--credits", "1000000", "--data", data])
+        let token = try #require(created.split(separator: "\n").last.map(String.init))
+        // No workers: the store does nothing but take submits, many at once, so they commit in groups.
+        let options = ["--workers", "0", "--rate-limit", "100000", "--rate-burst", "100000", "--app-max-pending", "0"]
+        let first = try ServeProcess(data: data, port: try freePort(), arguments: options)
+        defer { first.terminate() }
+        try await first.waitUntilHealthy()
+
+        let answered = AnsweredIDs()
+        let port = first.port
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in 0..<16 {
+                group.addTask {
+                    var index = 0
+                    while true {
+                        index += 1
+                        guard
+                            let reply = try? await livePost(
+                                port: port, path: "/midjourney/imagine", token: token,
+                                body: #"{"prompt":"submit \#(client)-\#(index)","async":true}"#, timeout: 10)
+                        else { return }  // the server is gone
+                        if reply.status == .ok, let id = reply.object.string("task_id") {
+                            answered.ids.withLock { $0.append(id) }
+                        }
+                    }
+                }
+            }
+            let deadline = Date().addingTimeInterval(120)
+            while answered.ids.withLock({ $0.count }) < 400, Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            first.kill9()
+            try await group.waitForAll()
+        }
+        let ids = answered.ids.withLock { $0 }
+        #expect(ids.count >= 400)
+
+        let second = try ServeProcess(data: data, port: try freePort(), arguments: options)
+        defer { second.terminate() }
+        try await second.waitUntilHealthy()
+        var found = 0
+        for chunk in stride(from: 0, to: ids.count, by: 100) {
+            let batch = ids[chunk..<min(chunk + 100, ids.count)]
+            let list = batch.map { "\"\($0)\"" }.joined(separator: ",")
+            let reply = try await postJSON(
+                port: second.port, path: "/midjourney/tasks", token: token, body: #"{"action":"retrieve_batch","ids":[\#(list)]}"#)
+            if case .array(let items) = reply["items"] {
+                found += items.compactMap { $0.objectValue?.string("id") }.filter(Set(batch).contains).count
+            }
+        }
+        #expect(found == ids.count, "every task answered before the kill is stored after it")
+        print("crash test: \(ids.count) submits answered before the kill, \(found) found after the restart")
+    }
+}
+
+/// The task ids the server answered, shared by the clients that pour submits in.
+private final class AnsweredIDs: Sendable {
+    let ids = Mutex<[String]>([])
 }

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import JourneymanCore
+import Testing
+
+@testable import JourneymanStore
+
+/// Group commit in the SQLite store: submits that arrive while the writer is busy share its next transaction.
+@Suite("SQLite group commit", .timeLimit(.minutes(2)))
+struct GroupCommitTests {
+    @Test("Submits queued behind a busy writer commit as one group, and each refusal in it undoes only its own statements")
+    func submitsQueuedBehindABusyWriterCommitAsOneGroup() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-group-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("journeyman.sqlite").path
+        let store = try SQLiteTaskStore(path: path)
+        // 2 credits a task: room for 11 tasks, of which one is taken before the group.
+        let application = try await makeApplication(store, credits: 22)
+        let existing = makeTask(application.id, createdAt: 1)
+        try await store.insertTask(existing, limits: .none)
+
+        // Another process holds the write lock, so the next submit's transaction waits and the others queue behind it.
+        // A second connection that keeps its write transaction open between accesses, as another process would.
+        var blocking = Configuration()
+        blocking.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: path, configuration: blocking)
+        try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        let groupsBefore = store.submitCounts.groupsWritten
+
+        // 20 new tasks, and one that reuses the existing task's id: it is charged, then its INSERT fails.
+        var newTasks = (0..<20).map { makeTask(application.id, createdAt: Double(10 + $0)) }
+        var duplicate = makeTask(application.id, createdAt: 9)
+        duplicate.id = existing.id
+        newTasks.insert(duplicate, at: 7)
+        let tasks = newTasks
+        let outcomes = try await withThrowingTaskGroup(of: (String, String).self) { group in
+            @Sendable func submit(_ task: TaskSnapshot) async -> (String, String) {
+                do {
+                    try await store.insertTask(task, limits: .none)
+                    return (task.traceID, "stored")
+                } catch StoreError.insufficientCredits {
+                    return (task.traceID, "no credits")
+                } catch {
+                    return (task.traceID, "refused")
+                }
+            }
+            // The first submit starts a transaction, which waits on the lock; the others then queue behind it.
+            group.addTask { await submit(tasks[0]) }
+            let deadline = Date().addingTimeInterval(5)
+            while store.submitCounts.groupsWritten == groupsBefore, Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
+            for task in tasks.dropFirst() { group.addTask { await submit(task) } }
+            while store.submitCounts.waiting < tasks.count - 1, Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
+            #expect(store.submitCounts.waiting == tasks.count - 1, "every submit but the first queued behind the busy writer")
+            try await other.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+            return try await group.reduce(into: [String: String]()) { $0[$1.0] = $1.1 }
+        }
+
+        #expect(store.submitCounts.groupsWritten - groupsBefore == 2, "the first submit's transaction, then one for the rest")
+        let stored = outcomes.filter { $0.value == "stored" }.map(\.key)
+        #expect(stored.count == 10, "the credits paid for 10 of the 20 new tasks")
+        #expect(outcomes.values.filter { $0 == "no credits" }.count == 10)
+        #expect(outcomes[duplicate.traceID] == "refused", "a second task with an id already taken is refused")
+        #expect(try await store.application(id: application.id)?.credits == 0, "the refused duplicate's charge was undone")
+        let rows = try await store.tasks(applicationID: application.id, offset: 0, limit: 100)
+        #expect(Set(rows.map(\.traceID)) == Set(stored + [existing.traceID]), "exactly the answered tasks are stored")
+        #expect(rows.first { $0.id == existing.id }?.createdAt == existing.createdAt, "the existing task is untouched")
+        await store.close()
+    }
+
+    @Test("A submit that finds the writer idle is written at once, alone")
+    func aLoneSubmitIsWrittenAtOnce() async throws {
+        let store = try makeSQLiteStore()
+        let application = try await makeApplication(store, credits: 10)
+        let before = store.submitCounts.groupsWritten
+        for index in 0..<3 { try await store.insertTask(makeTask(application.id, createdAt: Double(index)), limits: .none) }
+        #expect(store.submitCounts.groupsWritten - before == 3)
+        #expect(store.submitCounts.waiting == 0)
+        #expect(try await store.application(id: application.id)?.credits == 4)
+        await store.close()
+    }
+}
