@@ -219,6 +219,7 @@ let package = Package(
             name: "JourneymanClientTests",
             dependencies: [
                 "JourneymanClient",
+                "JourneymanImaging",
                 "JourneymanServer",
                 "JourneymanStore",
                 "JourneymanCore",

@@ -64,6 +64,38 @@ extension JourneymanClient {
     }
 }
 
+// MARK: Edits
+
+extension JourneymanClient {
+    /// Repaints an image the server can fetch (http or https; PNG or JPEG) after a prompt, where `options.mask` (a
+    /// base64 PNG) is white, or all of it without a mask; waits for the grid of four edits.
+    ///
+    /// ```swift
+    /// let edits = try await client.edit(imageURL: "https://example.com/room.png", prompt: "a green sofa")
+    /// let chosen = try await client.perform(.upscale2, on: edits.imageID)
+    /// ```
+    public func edit(imageURL: String, prompt: String, options: ImagineOptions = ImagineOptions()) async throws -> ImageResult {
+        try ImageResult(try await run(.edits, Self.editBody(imageURL: imageURL, prompt: prompt, options: options)), client: self)
+    }
+
+    /// Submits an edit without waiting; answers the new task's id.
+    ///
+    /// ```swift
+    /// let submitted = try await client.submitEdit(imageURL: url, prompt: "snow on the roofs")
+    /// ```
+    public func submitEdit(imageURL: String, prompt: String, options: ImagineOptions = ImagineOptions()) async throws -> SubmittedTask {
+        try await submit(.edits, Self.editBody(imageURL: imageURL, prompt: prompt, options: options))
+    }
+
+    static func editBody(imageURL: String, prompt: String, options: ImagineOptions) -> JSONObject {
+        var body = JSONObject()
+        body["image_url"] = .string(imageURL)
+        body["prompt"] = .string(prompt)
+        options.apply(to: &body)
+        return body
+    }
+}
+
 // MARK: Describe, seed, shorten
 
 extension JourneymanClient {
@@ -212,6 +244,7 @@ extension JourneymanClient {
 enum TaskEndpoint: String, Sendable {
     case imagine = "/midjourney/imagine"
     case describe = "/midjourney/describe"
+    case edits = "/midjourney/edits"
 }
 
 extension JourneymanClient {

@@ -24,12 +24,21 @@ public protocol Engine: Sendable {
 
     /// A prompt in English (`/translate`), where the engine offers it (`capabilities.translate`).
     func translate(_ content: String) async throws -> String
+
+    /// Four repaints of an image after a prompt, as a 2×2 grid (`/edits`), where the engine offers it
+    /// (`capabilities.edits`). Calls `progress` with growing values (0–100) while it works.
+    func edit(_ job: EditJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput
 }
 
 extension Engine {
     /// Engines that cannot translate say so.
     public func translate(_ content: String) async throws -> String {
         throw EngineError(code: .notImplemented, message: "/midjourney/translate is not provided by the running engine")
+    }
+
+    /// Engines that cannot edit say so.
+    public func edit(_ job: EditJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput {
+        throw EngineError(code: .notImplemented, message: "/midjourney/edits is not provided by the running engine")
     }
 
     /// Engines that keep no per-task state describe the same way as a task.
@@ -42,16 +51,19 @@ extension Engine {
 public struct EngineCapabilities: Sendable, Equatable {
     /// `/shorten`.
     public var shorten: Bool
-    /// Whether describe takes a URL to fetch itself (else the worker fetches and hands over the bytes).
+    /// Whether describe and edit take a URL to fetch themselves (else the worker fetches and hands over the bytes).
     public var fetchesDescribeImages: Bool
     /// `/translate`.
     public var translate: Bool
+    /// `/edits`.
+    public var edits: Bool
 
     /// Creates a set of capabilities.
-    public init(shorten: Bool = true, fetchesDescribeImages: Bool = false, translate: Bool = false) {
+    public init(shorten: Bool = true, fetchesDescribeImages: Bool = false, translate: Bool = false, edits: Bool = false) {
         self.shorten = shorten
         self.fetchesDescribeImages = fetchesDescribeImages
         self.translate = translate
+        self.edits = edits
     }
 }
 
@@ -90,6 +102,48 @@ public struct ImagineJob: Sendable {
         self.seed = seed
         self.mode = mode
         self.source = source
+        self.mask = mask
+    }
+}
+
+/// Everything an engine needs to carry out one edit task.
+public struct EditJob: Sendable {
+    /// The task's id.
+    public var taskID: String
+    /// What to paint.
+    public var prompt: ParsedPrompt
+    /// The prompt's text as given.
+    public var promptText: String
+    /// The seed chosen at acceptance.
+    public var seed: UInt32
+    /// Speed asked for.
+    public var mode: TaskMode
+    /// The image to repaint.
+    public var image: Image
+    /// The PNG mask (white = repaint), to be scaled to the image; nil repaints all of it.
+    public var mask: [UInt8]?
+    /// Where the engine keeps this task's state across restarts (an upstream's task id).
+    public var journal: EngineJournal = .none
+
+    /// The image an edit repaints.
+    public enum Image: Sendable {
+        /// Bytes the worker fetched.
+        case encoded(EncodedImage)
+        /// A URL the engine fetches itself (only for engines with `fetchesDescribeImages`).
+        case url(String)
+    }
+
+    /// Creates a job.
+    public init(
+        taskID: String = "", prompt: ParsedPrompt, promptText: String, seed: UInt32, mode: TaskMode = .fast, image: Image,
+        mask: [UInt8]? = nil
+    ) {
+        self.taskID = taskID
+        self.prompt = prompt
+        self.promptText = promptText
+        self.seed = seed
+        self.mode = mode
+        self.image = image
         self.mask = mask
     }
 }

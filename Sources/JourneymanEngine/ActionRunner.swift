@@ -217,6 +217,31 @@ struct ActionRunner: Sendable {
         return result(images, tiles: tiles)
     }
 
+    /// Four edits of `image` as a grid: the prompt's scene rendered at the image's size with four seeds, painted in
+    /// where `mask` is white (or, without one, over all of it at 60 %, so the image's layout shows through). The
+    /// lineage is left empty: the grid's pictures are the edited ones, which no scene parameters describe.
+    func edit(_ image: RGBAImage, mask: RGBAImage?) throws -> RenderedImage {
+        try flag.check()
+        let recipe = SceneRecipe.make(from: job.prompt)
+        let aspect = Float(image.width) / Float(image.height)
+        let tiles = (0..<4).map { index in
+            TileJob(
+                spec: TileSpec.make(recipe: recipe, seed: seed, index: index, chaos: job.prompt.chaos, aspect: aspect),
+                view: .nominal(height: image.height), width: image.width, height: image.height)
+        }
+        let repaints = try renderTiles(tiles)
+        let weights: RGBAImage
+        if let mask {
+            weights =
+                mask.width == image.width && mask.height == image.height ? mask : mask.resized(width: image.width, height: image.height)
+        } else {
+            weights = RGBAImage(width: image.width, height: image.height, fill: RGBA(r: 153, g: 153, b: 153, a: 255))
+        }
+        let edited = repaints.map { ImageOps.masked(source: image, repaint: $0, mask: weights) }
+        ProgressReporter(parts: 1, callback: progress).finish()
+        return RenderedImage(image: ImageOps.grid(edited), lineage: "")
+    }
+
     private func zoomOut(_ factor: Float) throws -> RenderedImage {
         let source = try requireSource()
         let image = source.image

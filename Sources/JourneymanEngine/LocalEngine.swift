@@ -15,8 +15,8 @@ public struct LocalEngine: Engine {
     /// `local`.
     public var name: String { "local" }
 
-    /// Shorten, and describe of bytes the worker fetched.
-    public var capabilities: EngineCapabilities { EngineCapabilities(shorten: true, fetchesDescribeImages: false) }
+    /// Shorten, and describe and edit of bytes the worker fetched.
+    public var capabilities: EngineCapabilities { EngineCapabilities(shorten: true, fetchesDescribeImages: false, edits: true) }
 
     /// Decodes the source and mask, renders, and answers the pixels with their lineage.
     public func imagine(_ job: ImagineJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput {
@@ -46,17 +46,51 @@ public struct LocalEngine: Engine {
         guard case .bytes(let bytes) = input else {
             throw EngineError(code: .notImplemented, message: "the local engine describes images the server has fetched")
         }
-        let decoded: DecodedImage
+        let decoded = try await decodeFitting(bytes)
+        return try await describe(decoded.image, originalWidth: decoded.originalWidth, originalHeight: decoded.originalHeight)
+    }
+
+    /// Decodes the image (scaled down to at most 1024 pixels on its long side) and the mask, and renders four edits.
+    public func edit(_ job: EditJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput {
+        guard case .encoded(let encoded) = job.image else {
+            throw EngineError(code: .notImplemented, message: "the local engine edits images the server has fetched")
+        }
+        let image = try await decodeFitting(encoded.bytes).image
+        guard image.width >= 16 && image.height >= 16 else {
+            throw EngineError(code: .badRequest, message: "image_url is \(image.width)×\(image.height); an edit needs 16×16 or more")
+        }
+        var mask: RGBAImage?
+        do {
+            if let bytes = job.mask {
+                mask = try await MemoryBudget.imageDecodes.withReservation(16_000_000 * 4) {
+                    try await pool.run { try PNG.decode(bytes, maxPixels: 16_000_000) }
+                }
+            }
+        } catch let error as ImagingError {
+            throw EngineError(code: .badRequest, message: "mask could not be decoded: \(error.message)")
+        }
+        let flag = CancellationFlag()
+        let render = RenderJob(action: .generate, prompt: job.prompt, seed: job.seed)
+        let decodedMask = mask
+        let rendered = try await withTaskCancellationHandler {
+            try await pool.run { try ActionRunner(job: render, pool: pool, flag: flag, progress: progress).edit(image, mask: decodedMask) }
+        } onCancel: {
+            flag.cancel()
+        }
+        return ImagineOutput(image: .pixels(rendered.image), seed: job.prompt.seed ?? job.seed, lineage: rendered.lineage)
+    }
+
+    /// Decodes an image scaled down to at most 1024 pixels on its long side, within the shared decode budget.
+    private func decodeFitting(_ bytes: [UInt8]) async throws -> DecodedImage {
         do {
             // The header says what the decode will cost; decodes running at once share one memory budget.
             let peak = min(try ImageHeader.read(bytes).decodeBytes(fitWithin: 1024), ImageDecoder.defaultMaxDecodeBytes)
-            decoded = try await MemoryBudget.imageDecodes.withReservation(peak) { () async throws -> DecodedImage in
+            return try await MemoryBudget.imageDecodes.withReservation(peak) { () async throws -> DecodedImage in
                 try await pool.run { try ImageDecoder.decode(bytes, maxPixels: 100_000_000, fitWithin: 1024) }
             }
         } catch let error as ImagingError {
             throw EngineError(code: .badRequest, message: "image_url could not be decoded: \(error.message)")
         }
-        return try await describe(decoded.image, originalWidth: decoded.originalWidth, originalHeight: decoded.originalHeight)
     }
 
     /// Four descriptions of an image (scene, art style, colour and light, keywords), each ending in `--ar W:H`.

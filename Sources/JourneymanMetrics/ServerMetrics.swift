@@ -161,7 +161,7 @@ public final class ServerMetrics: TaskObserver, Sendable {
     }
 
     private static func mode(of task: TaskSnapshot) -> String {
-        task.command.imagine?.mode.rawValue ?? "none"
+        task.command.mode?.rawValue ?? "none"
     }
 
     private struct RequestKey: Hashable {

@@ -47,6 +47,10 @@ struct ProxyUpstreamContract: UpstreamContract {
         try await submit("/mj/submit/describe", ["link": .string(url)]).id
     }
 
+    func submitEdit(_ job: EditJob, imageURL: String) async throws -> String {
+        throw EngineError(code: .notImplemented, message: "/midjourney/edits is not provided by a midjourney-proxy upstream")
+    }
+
     func statuses(ids: [String]) async throws -> [String: UpstreamTaskStatus] {
         let answer = try await call("/mj/task/list-by-condition", ["ids": .array(ids.map { .string($0) })])
         guard case .array(let tasks) = answer else {

@@ -25,6 +25,14 @@ struct PublicServiceContract: UpstreamContract {
         try await submit("/midjourney/describe", ["image_url": .string(url), "async": .bool(true)])
     }
 
+    func submitEdit(_ job: EditJob, imageURL: String) async throws -> String {
+        var body: JSONObject = [
+            "image_url": .string(imageURL), "prompt": .string(job.promptText), "mode": .string(job.mode.rawValue), "async": .bool(true),
+        ]
+        if let mask = job.mask { body["mask"] = .string(Data(mask).base64EncodedString()) }
+        return try await submit("/midjourney/edits", body)
+    }
+
     private func submit(_ path: String, _ body: JSONObject) async throws -> String {
         var body = body
         if let callback = transport.settings.callbackURL { body["callback_url"] = .string(callback) }

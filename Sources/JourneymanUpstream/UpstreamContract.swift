@@ -55,6 +55,8 @@ protocol UpstreamContract: Sendable {
     func submitImagine(_ job: ImagineJob, parent: UpstreamLineage?) async throws -> String
     /// Submits a describe of the image at `url`; answers the upstream's task id.
     func submitDescribe(url: String) async throws -> String
+    /// Sends an edit of the image at `imageURL`; answers the upstream's task id.
+    func submitEdit(_ job: EditJob, imageURL: String) async throws -> String
     /// Where the tasks `ids` are (at most 100); ids the upstream does not know are left out.
     func statuses(ids: [String]) async throws -> [String: UpstreamTaskStatus]
     /// Shorter prompts, where the upstream provides them.

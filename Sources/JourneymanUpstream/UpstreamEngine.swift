@@ -48,7 +48,8 @@ public struct UpstreamEngine: Engine, UpstreamReporting, UpstreamNudging {
 
     public var capabilities: EngineCapabilities {
         // The proxy's contract has no translate; the public one does (an upstream that lacks it says so).
-        EngineCapabilities(shorten: true, fetchesDescribeImages: true, translate: settings.kind == .midjourneyAPI)
+        EngineCapabilities(
+            shorten: true, fetchesDescribeImages: true, translate: settings.kind == .midjourneyAPI, edits: settings.kind == .midjourneyAPI)
     }
 
     /// Polls this upstream now when `secret` is its callback secret.
@@ -78,6 +79,25 @@ public struct UpstreamEngine: Engine, UpstreamReporting, UpstreamNudging {
             try await contract.submitImagine(job, parent: parent)
         }
         let status = try await follow(upstreamID, progress: progress)
+        return try await output(of: status, upstreamID: upstreamID)
+    }
+
+    // MARK: Edits
+
+    public func edit(_ job: EditJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput {
+        guard capabilities.edits else {
+            throw EngineError(code: .notImplemented, message: "/midjourney/edits is not provided by a \(settings.kind.rawValue) upstream")
+        }
+        guard case .url(let url) = job.image else {
+            throw EngineError(code: .notImplemented, message: "The upstream edits images by URL only.")
+        }
+        let upstreamID = try await submitOnce(job.journal) { try await contract.submitEdit(job, imageURL: url) }
+        let status = try await follow(upstreamID, progress: progress)
+        return try await output(of: status, upstreamID: upstreamID)
+    }
+
+    /// A finished upstream image task's result: its image downloaded, its seed asked for, its ids kept as lineage.
+    private func output(of status: UpstreamTaskStatus, upstreamID: String) async throws -> ImagineOutput {
         guard let url = status.imageURL else {
             throw EngineError(code: .internalError, message: "The upstream's finished task has no image.")
         }

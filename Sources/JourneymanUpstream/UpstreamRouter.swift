@@ -35,7 +35,9 @@ public struct UpstreamRouter: Engine, UpstreamReporting, UpstreamNudging {
     public var name: String { "upstream" }
 
     public var capabilities: EngineCapabilities {
-        EngineCapabilities(shorten: true, fetchesDescribeImages: true, translate: members.contains { $0.capabilities.translate })
+        EngineCapabilities(
+            shorten: true, fetchesDescribeImages: true, translate: members.contains { $0.capabilities.translate },
+            edits: members.contains { $0.capabilities.edits })
     }
 
     // MARK: Imagine and describe
@@ -54,6 +56,12 @@ public struct UpstreamRouter: Engine, UpstreamReporting, UpstreamNudging {
 
     public func describe(_ image: DescribeInput) async throws -> [String] {
         try await describe(image, journal: .none)
+    }
+
+    public func edit(_ job: EditJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput {
+        try await routed(job.journal, mode: job.mode.rawValue, among: \.capabilities.edits, what: "that edits") { member in
+            try await member.edit(job, progress: progress)
+        }
     }
 
     public func describe(_ image: DescribeInput, journal: EngineJournal) async throws -> [String] {
@@ -92,7 +100,8 @@ public struct UpstreamRouter: Engine, UpstreamReporting, UpstreamNudging {
     /// Runs `work` on a chosen upstream: the one the journal names (a resumed task), else the best one with a place,
     /// failing over while the submission had no upstream id yet.
     private func routed<Value: Sendable>(
-        _ journal: EngineJournal, mode: String?, _ work: @escaping @Sendable (UpstreamEngine) async throws -> Value
+        _ journal: EngineJournal, mode: String?, among capable: @escaping @Sendable (UpstreamEngine) -> Bool = { _ in true },
+        what: String = "", _ work: @escaping @Sendable (UpstreamEngine) async throws -> Value
     ) async throws -> Value {
         if let recorded = try await journal.read().flatMap(UpstreamEngine.decodeState), !recorded.upstream.isEmpty,
             recorded.taskID != nil || recorded.submissions > 0
@@ -102,7 +111,7 @@ public struct UpstreamRouter: Engine, UpstreamReporting, UpstreamNudging {
         }
         var tried: Set<String> = []
         while true {
-            let member = try await place(mode: mode, excluding: tried)
+            let member = try await place(mode: mode, among: capable, what: what, excluding: tried)
             let name = member.settings.name
             let result: Result<Value, any Error>
             do {
@@ -137,21 +146,23 @@ public struct UpstreamRouter: Engine, UpstreamReporting, UpstreamNudging {
 
     /// The upstream for a new task, its place reserved: waits while every eligible one is full; throws `unavailable`
     /// when none is eligible (all down, open, excluded or without the mode).
-    private func place(mode: String?, excluding tried: Set<String>) async throws -> UpstreamEngine {
+    private func place(
+        mode: String?, among capable: (UpstreamEngine) -> Bool, what: String, excluding tried: Set<String>
+    ) async throws -> UpstreamEngine {
         // The upstreams this task is counted as waiting for, while it waits.
         var waitingFor: [String] = []
         defer { state.stopWaiting(for: waitingFor) }
         while true {
             let now = Date()
             let eligible = members.filter { member in
-                !tried.contains(member.settings.name) && (mode == nil || member.settings.modes?.contains(mode!) ?? true)
+                !tried.contains(member.settings.name) && capable(member) && (mode == nil || member.settings.modes?.contains(mode!) ?? true)
                     && state.admits(member.settings.name, health: member.health, now: now)
             }
             guard !eligible.isEmpty else {
                 throw EngineError(
                     code: .unavailable,
                     message:
-                        "No upstream provider is available now\(mode.map { " for mode \($0)" } ?? "") (each is down, failing, or was tried)."
+                        "No upstream provider\(what.isEmpty ? "" : " \(what)") is available now\(mode.map { " for mode \($0)" } ?? "") (each is down, failing, or was tried)."
                 )
             }
             if let chosen = state.reserve(eligible.map { ($0.settings.name, $0.settings.weight, $0.settings.maxRunning) }) {

@@ -64,7 +64,7 @@ public struct MidjourneyRendering: Sendable, WebhookBodyRenderer {
             body["descriptions"] = .array(result.descriptions.map(JSONValue.string))
         case .shorten:
             body["prompts"] = .array(result.descriptions.map(JSONValue.string))
-        case .imagine(let command):
+        case .imagine, .edit:
             body["image_id"] = .string(task.imageID ?? "")
             body["job_id"] = .string(task.jobID)
             body["progress"] = 100
@@ -79,7 +79,7 @@ public struct MidjourneyRendering: Sendable, WebhookBodyRenderer {
                 body["raw_image_width"] = .int(Int64(full.width))
                 body["raw_image_height"] = .int(Int64(full.height))
             }
-            body["actions"] = .array(command.action.followUps.map { .string($0.rawValue) })
+            body["actions"] = .array(task.command.followUps.map { .string($0.rawValue) })
             let quadrants = result.quadrants
             if !quadrants.isEmpty {
                 body["sub_image_urls"] = .array(quadrants.compactMap { $0.role.quadrant.map { .string(links.quadrant(task.id, $0)) } })

@@ -61,11 +61,10 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
         authenticated.post("/midjourney/seed") { request, context in try await seed(request, context) }
         authenticated.post("/midjourney/shorten") { request, context in try await shorten(request, context) }
         authenticated.post("/midjourney/translate") { request, context in try await translate(request, context) }
-        for path in ["/midjourney/edits", "/midjourney/videos"] {
-            authenticated.post(RouterPath(path)) { _, context -> Response in
-                _ = try context.requireIdentity(.imagine)
-                throw ServiceError(.notImplemented, "\(path) is not provided by the running engine")
-            }
+        authenticated.post("/midjourney/edits") { request, context in try await edits(request, context) }
+        authenticated.post("/midjourney/videos") { _, context -> Response in
+            _ = try context.requireIdentity(.imagine)
+            throw ServiceError(.notImplemented, "/midjourney/videos is not provided by the running engine")
         }
         EventsController<Context>(domain: domain, rendering: rendering).addRoutes(to: authenticated)
     }
@@ -105,6 +104,27 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
             callback: body.callbackURL.map { Callback(url: $0, progress: streams, format: MidjourneyRendering.format) }
         )
         context.logger.info("describe accepted", metadata: ["task_id": "\(task.id)"])
+        if streams { return stream(task) }
+        return try await deliver(task, asynchronously: body.isAsync || body.callbackURL != nil, timeout: body.timeout, context: context)
+    }
+
+    private func edits(_ request: Request, _ context: Context) async throws -> Response {
+        let identity = try context.requireIdentity(.imagine)
+        let body = try EditsRequest(body: try await json(request))
+        guard engine.capabilities.edits else {
+            throw ServiceError(.notImplemented, "/midjourney/edits is not provided by the running engine")
+        }
+        if try rendering.links.ownImageName(of: body.imageURL) == nil { try await outbound.permit(body.imageURL, field: "image_url") }
+        if let callback = body.callbackURL { try await outbound.permit(callback, field: "callback_url") }
+        let streams = Self.wantsNDJSON(request)
+        let task = try await domain.submission.edit(
+            EditSubmission(
+                imageURL: body.imageURL, prompt: body.prompt, mask: body.mask, mode: TaskMode(rawValue: body.mode.rawValue) ?? .fast,
+                splitImages: body.splitImages),
+            identity: identity, traceID: context.traceID, acceptedRequest: JSONValue.object(body.echo).serializedText,
+            callback: body.callbackURL.map { Callback(url: $0, progress: streams, format: MidjourneyRendering.format) }
+        )
+        context.logger.info("edit accepted", metadata: ["task_id": "\(task.id)"])
         if streams { return stream(task) }
         return try await deliver(task, asynchronously: body.isAsync || body.callbackURL != nil, timeout: body.timeout, context: context)
     }

@@ -168,7 +168,7 @@ public struct MidjourneyProxyRoutes<Context: IdentifiedRequestContext>: Sendable
             if action == .variationRegion {
                 // The region is drawn in a window: the client completes it through /mj/submit/modal with this task id.
                 guard let parent = try await parentTask(taskID, identity: identity) else { return Self.relatedTaskNotFound }
-                guard parent.state == .succeeded, parent.action?.followUps.contains(.variationRegion) == true else {
+                guard parent.state == .succeeded, parent.command.followUps.contains(.variationRegion) else {
                     return SubmitResult(.validationError, "Vary (Region) cannot follow this task")
                 }
                 return SubmitResult(
@@ -176,7 +176,7 @@ public struct MidjourneyProxyRoutes<Context: IdentifiedRequestContext>: Sendable
                     result: ProxyRendering.proxyID(parent.id),
                     properties: [
                         "finalPrompt": .string(
-                            ProxyEcho(acceptedRequest: parent.acceptedRequest).prompt ?? parent.command.imagine?.prompt ?? "")
+                            ProxyEcho(acceptedRequest: parent.acceptedRequest).prompt ?? parent.command.prompt ?? "")
                     ]
                 )
             }
@@ -197,7 +197,7 @@ public struct MidjourneyProxyRoutes<Context: IdentifiedRequestContext>: Sendable
                         "field 'maskBase64' (the region to repaint, white on black, as a PNG) or 'prompt' (a remix) is required")
                 }
                 guard let parent = try await parentTask(body.taskID, identity: identity) else { return Self.relatedTaskNotFound }
-                let followUps = parent.action?.followUps ?? []
+                let followUps = parent.command.followUps
                 guard parent.state == .succeeded, let remix = [ImagineAction.variationStrong, .reroll].first(where: followUps.contains)
                 else {
                     return SubmitResult(.validationError, "task '\(body.taskID.prefix(40))' cannot be remixed")

@@ -43,7 +43,7 @@ public struct ProxyRendering: Sendable, WebhookBodyRenderer {
         object["id"] = .string(Self.proxyID(task.id))
         object["action"] = .string(echo.action ?? Self.actionName(task.command))
         object["status"] = .string(Self.status(state))
-        let prompt = echo.prompt ?? task.command.imagine?.prompt ?? task.command.shorten?.prompt ?? ""
+        let prompt = echo.prompt ?? task.command.prompt ?? ""
         object["prompt"] = .string(prompt)
         object["promptEn"] = .string(prompt)
         object["description"] = .string(echo.description ?? Self.description(task.command, prompt: prompt))
@@ -69,16 +69,15 @@ public struct ProxyRendering: Sendable, WebhookBodyRenderer {
 
     /// The buttons of a succeeded image: exactly the actions that may follow it.
     func buttons(_ task: TaskSnapshot) -> [JSONValue] {
-        guard let action = task.action else { return [] }
         let hash = Self.proxyID(task.id)
-        return action.followUps.compactMap { ProxyActions.job(for: $0)?.button(hash: hash) }
+        return task.command.followUps.compactMap { ProxyActions.job(for: $0)?.button(hash: hash) }
     }
 
     private func imageURL(_ task: TaskSnapshot, succeeded: Bool) -> String? {
         switch task.command {
         case .describe(let command): return command.imageURL
         case .shorten: return nil
-        case .imagine: return succeeded && task.result?.image(.full) != nil ? links.raw(task.id) : nil
+        case .imagine, .edit: return succeeded && task.result?.image(.full) != nil ? links.raw(task.id) : nil
         }
     }
 
@@ -90,6 +89,7 @@ public struct ProxyRendering: Sendable, WebhookBodyRenderer {
     /// The proxy's action name of a command.
     static func actionName(_ command: TaskCommand) -> String {
         if case .shorten = command { return "SHORTEN" }
+        if case .edit = command { return "EDIT" }
         guard let action = command.imagine?.action else { return "DESCRIBE" }
         switch action {
         case .generate: return "IMAGINE"
@@ -107,6 +107,7 @@ public struct ProxyRendering: Sendable, WebhookBodyRenderer {
         switch command {
         case .describe: return "/describe"
         case .shorten: return "/shorten \(prompt)"
+        case .edit: return "/edit \(prompt)"
         case .imagine(let imagine):
             guard imagine.action != .generate else { return "/imagine \(prompt)" }
             let parent = imagine.parentTaskID.map(proxyID) ?? ""

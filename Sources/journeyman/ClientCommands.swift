@@ -255,6 +255,59 @@ struct DescribeCommand: AsyncParsableCommand {
     }
 }
 
+/// `journeyman edit`.
+struct EditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit",
+        abstract: "Repaint an image at a URL after a prompt: where a mask is white, or all of it; a grid of four edits.",
+        discussion: """
+            The server fetches the image itself (http or https; PNG or JPEG). --mask names a local PNG file: white is \
+            repainted, black is kept; it is scaled to the image. Without --mask the whole image is repainted, keeping \
+            its layout. The result is a grid: follow it up with upscale and vary like any grid.
+
+            Examples:
+              journeyman edit https://example.com/room.png "a green velvet sofa" --mask sofa-mask.png --wait
+              journeyman edit https://example.com/street.png "snow falling, winter evening" --output snowy.png
+              journeyman edit https://example.com/cat.png "a cat in a space suit" --split --json
+
+            \(environmentNote)
+            """
+    )
+
+    @Argument(help: "The image's http(s) URL.")
+    var imageURL: String
+
+    @Argument(help: "What to paint (quote it).")
+    var prompt: String
+
+    @Option(help: "A local PNG file: white is repainted, black is kept.")
+    var mask: String?
+
+    @OptionGroup var image: ImageTaskOptions
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        let lowered = imageURL.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
+            throw ValidationError("'\(imageURL)' is not an http(s) URL")
+        }
+        var encodedMask: String?
+        if let mask {
+            guard let data = FileManager.default.contents(atPath: mask) else {
+                throw ValidationError("cannot read the mask file '\(mask)'")
+            }
+            guard data.starts(with: [0x89, 0x50, 0x4E, 0x47]) else { throw ValidationError("the mask '\(mask)' is not a PNG file") }
+            encodedMask = data.base64EncodedString()
+        }
+        let chosenMask = encodedMask
+        try await ImageTaskFlow.run(client, image) { client, options in
+            var options = options
+            options.mask = chosenMask
+            return try await client.submitEdit(imageURL: imageURL, prompt: prompt, options: options)
+        }
+    }
+}
+
 /// `journeyman seed`.
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

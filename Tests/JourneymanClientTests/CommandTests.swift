@@ -1,5 +1,6 @@
 import Foundation
 import JourneymanClient
+import JourneymanImaging
 import MidjourneyAPI
 import Testing
 
@@ -165,6 +166,37 @@ struct CommandTests {
             let again = try await live.journeyman("cancel", taskID)
             #expect(again.status == 3)
             #expect(again.errors.contains("bad_request"))
+        }
+    }
+
+    @Test func editRepaintsAnImageWhereItsMaskFileIsWhiteAndSavesTheGrid() async throws {
+        try await LiveServer.with { live in
+            let grid = try await live.client.imagine("a field of wheat --ar 4:1")
+            let upscaled = try await live.client.perform(.upscale1, on: grid.imageID)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-edit-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            var mask = RGBAImage(width: 1024, height: 256, fill: RGBA(r: 0, g: 0, b: 0))
+            for y in 0..<256 { for x in 0..<512 { mask[x, y] = RGBA(r: 255, g: 255, b: 255) } }
+            let maskFile = directory.appendingPathComponent("mask.png").path
+            try Data(try PNG.encode(mask)).write(to: URL(fileURLWithPath: maskFile))
+            let output = directory.appendingPathComponent("edited.png").path
+
+            let edited = try await live.journeyman(
+                "edit", try #require(upscaled.rawImageURL), "a flock of birds", "--mask", maskFile, "--output", output)
+            #expect(edited.status == 0, "\(edited.errors)")
+            #expect(edited.output.contains("actions:   upscale1 upscale2 upscale3 upscale4 variation1"))
+            let saved = try PNG.decode(Array(try Data(contentsOf: URL(fileURLWithPath: output))))
+            #expect(saved.width == 2048 && saved.height == 512)
+            let source = try PNG.decode(try await upscaled.download())
+            // The right half is black in the mask: each of the four edits keeps it.
+            #expect(saved.quadrant(3)[900, 200] == source[900, 200])
+
+            let notPNG = try await live.journeyman("edit", try #require(upscaled.rawImageURL), "birds", "--mask", output + ".missing")
+            #expect(notPNG.status == 2)
+            let notURL = try await live.journeyman("edit", "./room.png", "birds")
+            #expect(notURL.status == 2)
+            #expect(notURL.errors.contains("is not an http(s) URL"))
         }
     }
 

@@ -129,6 +129,50 @@ struct UpstreamTests {
         }
     }
 
+    @Test("An edit goes to an upstream of the public contract, keeps its pictures here, and is followed up there")
+    func editsPassThroughToThePublicContract() async throws {
+        try await RunningJourneyman.with { upstream in
+            try await RunningJourneyman.with(configure: { $0.useUpstream(upstream.url, token: upstream.token) }) { front in
+                let grid = try await front.imagine(#"{"prompt":"a stone bridge --ar 4:1"}"#)
+                let imageURL = try #require(grid.response().string("raw_image_url"))
+                let mask = try PNG.encode(RGBAImage(width: 1024, height: 256, fill: RGBA(r: 255, g: 255, b: 255)))
+                let reply = try await front.post(
+                    "/midjourney/edits",
+                    #"{"image_url":"\#(imageURL)","prompt":"autumn leaves","mask":"\#(Data(mask).base64EncodedString())","async":true}"#)
+                #expect(reply.status == .ok, "\(String(buffer: reply.body))")
+                let id = try #require(reply.object.string("task_id"))
+                let record = try await front.waitForRecord(id)
+                #expect(record.string("state") == "succeeded", "\(record)")
+                #expect(record.string("type") == "edits")
+                let response = record.response()
+                let raw = try #require(response.string("raw_image_url"))
+                #expect(raw.hasPrefix(front.url + "/midjourney/images/\(id)"), "the pictures are kept here: \(raw)")
+
+                let upstreamEdit = try #require(try await upstream.allTasks().first { $0.string("type") == "edits" })
+                let sent = upstreamEdit["request"]?.objectValue
+                #expect(sent?.string("image_url") == imageURL, "the upstream fetched the image by its URL")
+                #expect(sent?.string("prompt") == "autumn leaves")
+                #expect(sent?.string("mask") == Data(mask).base64EncodedString())
+                let image = try await front.get(raw)
+                #expect(try pngSize(image.bytes).width == upstreamEdit.response().int("raw_image_width"))
+
+                let upscale = try await front.imagine(#"{"action":"upscale3","image_id":"\#(try #require(response.string("image_id")))"}"#)
+                #expect(upscale.string("state") == "succeeded")
+                let upstreamUpscale = try #require(
+                    try await upstream.allTasks().first { $0["request"]?.objectValue?.string("action") == "upscale3" })
+                #expect(upstreamUpscale["request"]?.objectValue?.string("image_id") == upstreamEdit.response().string("image_id"))
+            }
+            // midjourney-proxy has no edits: a proxy upstream's gateway refuses at once, sending nothing.
+            try await RunningJourneyman.with(configure: { $0.useProxyUpstream(upstream.url, secret: upstream.token) }) { front in
+                let before = try await upstream.allTasks().count
+                let refused = try await front.post("/midjourney/edits", #"{"image_url":"https://example.com/a.png","prompt":"x"}"#)
+                #expect(refused.status == .badRequest)
+                #expect(refused.errorCode == "api_not_implemented")
+                #expect(try await upstream.allTasks().count == before)
+            }
+        }
+    }
+
     @Test("An upstream's moderation fails the task with forbidden, and its cost is refunded")
     func upstreamModerationIsForbiddenAndRefunded() async throws {
         try await RunningJourneyman.with(configure: { $0.moderation = ModerationList(words: ["gargoyle"]) }) { upstream in

@@ -8,6 +8,8 @@ public enum TaskCommand: Sendable, Equatable {
     case describe(DescribeCommand)
     /// Turn a prompt into shorter ones (a task for contracts whose shorten is one, such as midjourney-proxy's).
     case shorten(ShortenCommand)
+    /// Repaint an image given by URL after a prompt (where a mask is white, or all of it): `/midjourney/edits`.
+    case edit(EditCommand)
 
     /// The kind of task.
     public var kind: TaskKind {
@@ -15,6 +17,51 @@ public enum TaskCommand: Sendable, Equatable {
         case .imagine: return .imagine
         case .describe: return .describe
         case .shorten: return .shorten
+        case .edit: return .edits
+        }
+    }
+
+    /// The edit command, if this is one.
+    public var edit: EditCommand? {
+        if case .edit(let command) = self { return command }
+        return nil
+    }
+
+    /// The prompt the task was given (imagine and edit tasks; nil for follow-ups that keep their source's).
+    public var prompt: String? {
+        switch self {
+        case .imagine(let command): return command.prompt
+        case .edit(let command): return command.prompt
+        case .shorten(let command): return command.prompt
+        case .describe: return nil
+        }
+    }
+
+    /// The seed chosen at acceptance, for tasks that render.
+    public var seed: UInt32? {
+        switch self {
+        case .imagine(let command): return command.seed
+        case .edit(let command): return command.seed
+        case .describe, .shorten: return nil
+        }
+    }
+
+    /// Speed asked for, for tasks that render.
+    public var mode: TaskMode? {
+        switch self {
+        case .imagine(let command): return command.mode
+        case .edit(let command): return command.mode
+        case .describe, .shorten: return nil
+        }
+    }
+
+    /// The imagine actions that may follow this task's result (API.md's actions graph; an edit's grid is followed
+    /// as a grid is, except by `reroll`, which would draw the prompt without the edited image).
+    public var followUps: [ImagineAction] {
+        switch self {
+        case .imagine(let command): return command.action.followUps
+        case .edit: return [.upscale1, .upscale2, .upscale3, .upscale4, .variation1, .variation2, .variation3, .variation4]
+        case .describe, .shorten: return []
         }
     }
 
@@ -42,6 +89,7 @@ public enum TaskCommand: Sendable, Equatable {
         case .imagine(let command): return command.action.rawValue
         case .describe: return "describe"
         case .shorten: return "shorten"
+        case .edit: return "edit"
         }
     }
 
@@ -51,6 +99,7 @@ public enum TaskCommand: Sendable, Equatable {
         case .imagine(let command): return command.mode.cost
         case .describe: return TaskKind.describeCost
         case .shorten: return TaskKind.shortenCost
+        case .edit(let command): return command.mode.cost
         }
     }
 }
@@ -101,6 +150,32 @@ public struct ShortenCommand: Sendable, Equatable, Codable {
     }
 }
 
+/// An edit task's instructions: the image to repaint, what to paint, and where.
+public struct EditCommand: Sendable, Equatable, Codable {
+    /// The image: an http(s) URL, possibly one of this server's own image URLs.
+    public var imageURL: String
+    /// What to paint.
+    public var prompt: String
+    /// PNG bytes of the mask (white = repaint; scaled to the image); nil repaints all of it, keeping its layout.
+    public var mask: Data?
+    /// Speed and cost.
+    public var mode: TaskMode
+    /// Whether the four quadrants of the grid are kept as images of their own.
+    public var splitImages: Bool
+    /// The seed chosen at acceptance (a prompt's `--seed` wins inside the engine).
+    public var seed: UInt32
+
+    /// Creates a command.
+    public init(imageURL: String, prompt: String, mask: Data? = nil, mode: TaskMode = .fast, splitImages: Bool = false, seed: UInt32) {
+        self.imageURL = imageURL
+        self.prompt = prompt
+        self.mask = mask
+        self.mode = mode
+        self.splitImages = splitImages
+        self.seed = seed
+    }
+}
+
 /// A describe task's instructions.
 public struct DescribeCommand: Sendable, Equatable, Codable {
     /// The image: an http(s) URL, possibly one of this server's own image URLs.
@@ -114,7 +189,7 @@ public struct DescribeCommand: Sendable, Equatable, Codable {
 
 extension TaskCommand: Codable {
     private enum CodingKeys: String, CodingKey {
-        case kind, imagine, describe, shorten
+        case kind, imagine, describe, shorten, edit
     }
 
     /// Decodes `{"kind": ..., "<kind>": {...}}`.
@@ -124,6 +199,7 @@ extension TaskCommand: Codable {
         case .imagine: self = .imagine(try container.decode(ImagineCommand.self, forKey: .imagine))
         case .describe: self = .describe(try container.decode(DescribeCommand.self, forKey: .describe))
         case .shorten: self = .shorten(try container.decode(ShortenCommand.self, forKey: .shorten))
+        case .edits: self = .edit(try container.decode(EditCommand.self, forKey: .edit))
         }
     }
 
@@ -135,6 +211,7 @@ extension TaskCommand: Codable {
         case .imagine(let command): try container.encode(command, forKey: .imagine)
         case .describe(let command): try container.encode(command, forKey: .describe)
         case .shorten(let command): try container.encode(command, forKey: .shorten)
+        case .edit(let command): try container.encode(command, forKey: .edit)
         }
     }
 }

@@ -49,7 +49,7 @@ public struct TaskReader: Sendable {
     /// The seed of the application's succeeded image; throws `bad_request` when it is unknown or not finished.
     public func seed(imageID: String, applicationID: String) async throws -> UInt32 {
         guard let task = try await queries.task(imageID: imageID, applicationID: applicationID), task.state == .succeeded,
-            let seed = task.result?.seed ?? task.command.imagine?.seed
+            let seed = task.result?.seed ?? task.command.seed
         else {
             throw ServiceError(.badRequest, "image_id '\(imageID.prefix(40))' is unknown or not finished")
         }

@@ -30,6 +30,29 @@ public struct ImagineSubmission: Sendable {
     }
 }
 
+/// An edit as a contract received it, before the domain's checks.
+public struct EditSubmission: Sendable {
+    /// The image to repaint (http or https; this server's own image URLs too).
+    public var imageURL: String
+    /// What to paint.
+    public var prompt: String
+    /// Where to paint, as sent (base64 PNG, white = repaint, with or without a `data:` prefix); nil repaints all.
+    public var mask: String?
+    /// Speed and cost.
+    public var mode: TaskMode
+    /// Whether the grid's quadrants are kept as images of their own.
+    public var splitImages: Bool
+
+    /// Creates a submission.
+    public init(imageURL: String, prompt: String, mask: String? = nil, mode: TaskMode = .fast, splitImages: Bool = false) {
+        self.imageURL = imageURL
+        self.prompt = prompt
+        self.mask = mask
+        self.mode = mode
+        self.splitImages = splitImages
+    }
+}
+
 /// How a task's results go out besides the answer to its request.
 public struct Callback: Sendable, Equatable {
     /// Where the finished task is POSTed.
@@ -114,12 +137,12 @@ public struct TaskSubmission: Sendable {
             guard found.state == .succeeded else {
                 throw ServiceError(.badRequest, "the task of image_id '\(imageID)' has not succeeded (it is \(found.state.rawValue))")
             }
-            let parentAction = found.action ?? .generate
-            guard parentAction.followUps.contains(action) else {
-                let allowed = parentAction.followUps.map(\.rawValue).joined(separator: ", ")
+            let followUps = found.command.followUps
+            guard followUps.contains(action) else {
+                let allowed = followUps.map(\.rawValue).joined(separator: ", ")
                 throw ServiceError(
                     .badRequest,
-                    "action '\(action.rawValue)' cannot follow '\(parentAction.rawValue)'; allowed: \(allowed.isEmpty ? "none" : allowed)"
+                    "action '\(action.rawValue)' cannot follow '\(found.command.actionName)'; allowed: \(allowed.isEmpty ? "none" : allowed)"
                 )
             }
             if action == .variationRegion {
@@ -145,6 +168,31 @@ public struct TaskSubmission: Sendable {
             .describe(DescribeCommand(imageURL: imageURL)), identity: identity, traceID: traceID, acceptedRequest: acceptedRequest,
             callback: callback
         )
+    }
+
+    /// Checks an edit (a prompt, an image URL, an optional PNG mask) and stores it as pending; the image is read by
+    /// the worker, which scales the mask to it.
+    public func edit(
+        _ submission: EditSubmission, identity: Identity, traceID: String, acceptedRequest: String, callback: Callback?
+    ) async throws -> TaskSnapshot {
+        let prompt = try PromptParser.parse(submission.prompt)
+        guard !prompt.text.isEmpty else { throw ServiceError(.badRequest, "field 'prompt' is required") }
+        if let word = moderation.firstHit(in: submission.prompt) {
+            throw ServiceError(.forbidden, "The prompt contains '\(word)', which this server does not accept.")
+        }
+        var mask: Data?
+        if let text = submission.mask, !text.isEmpty {
+            // Checking a mask decodes it (at most 16 megapixels): such decodes share the server's one decode budget.
+            mask = try await MemoryBudget.imageDecodes.withReservation(16_000_000 * 4) {
+                try await pool.run { try Self.validateMask(text) }
+            }
+        }
+        let command = EditCommand(
+            imageURL: submission.imageURL, prompt: submission.prompt, mask: mask, mode: submission.mode,
+            splitImages: submission.splitImages,
+            seed: prompt.seed ?? UInt32.random(in: 0...UInt32.max)
+        )
+        return try await insert(.edit(command), identity: identity, traceID: traceID, acceptedRequest: acceptedRequest, callback: callback)
     }
 
     /// Stores a shorten task as pending, once its prompt parses and passes moderation.
@@ -175,7 +223,7 @@ public struct TaskSubmission: Sendable {
             traceID: traceID,
             command: command,
             acceptedRequest: acceptedRequest,
-            imageID: command.kind == .imagine ? identifiers.imageID(at: date) : nil,
+            imageID: command.kind == .imagine || command.kind == .edits ? identifiers.imageID(at: date) : nil,
             jobID: identifiers.uuid(),
             createdAt: createdAt,
             cost: command.cost,
@@ -202,7 +250,7 @@ public struct TaskSubmission: Sendable {
         if let seed = prompt?.seed { return seed }
         switch action {
         case .upscale1, .upscale2, .upscale3, .upscale4, .upscale2x, .upscale4x:
-            return parent.result?.seed ?? parent.command.imagine?.seed ?? 0
+            return parent.result?.seed ?? parent.command.seed ?? 0
         default:
             return UInt32.random(in: 0...UInt32.max)
         }
@@ -211,7 +259,12 @@ public struct TaskSubmission: Sendable {
     /// The mask's PNG bytes, once they are known to be a PNG of the parent's size (checked from its header first).
     private static func validateMask(_ mask: String?, parent: TaskSnapshot) throws -> Data {
         let full = parent.result?.image(.full)
-        try RegionMask.validate(mask, parentSize: full.map { (width: $0.width, height: $0.height) })
+        return try validateMask(mask, size: full.map { (width: $0.width, height: $0.height) })
+    }
+
+    /// The mask's PNG bytes, once they are known to be a whole PNG (of `size`, when given).
+    private static func validateMask(_ mask: String?, size: (width: Int, height: Int)? = nil) throws -> Data {
+        try RegionMask.validate(mask, parentSize: size)
         let text = mask ?? ""
         let base64 = text.split(separator: ",", maxSplits: 1).last.map(String.init) ?? text
         return Data(base64Encoded: base64, options: .ignoreUnknownCharacters) ?? Data()

@@ -192,6 +192,7 @@ public struct TaskWorker: Sendable {
         switch task.command {
         case .imagine(let command): return try await imagine(task, command, journal: journal, progress: progress)
         case .describe(let command): return try await describe(command, journal: journal)
+        case .edit(let command): return try await edit(task, command, journal: journal, progress: progress)
         case .shorten(let command):
             guard engine.capabilities.shorten else { throw ServiceError(.notImplemented, "shorten is not provided by the running engine") }
             return TaskResult(descriptions: try await engine.shorten(command.prompt))
@@ -215,7 +216,7 @@ public struct TaskWorker: Sendable {
             let (parentPrompt, parentText) = try await sourcePrompt(of: parent)
             source = ImagineSource(
                 image: EncodedImage(bytes: bytes, format: full.format, width: full.width, height: full.height),
-                prompt: parentPrompt, seed: parent.result?.seed ?? parent.command.imagine?.seed ?? 0,
+                prompt: parentPrompt, seed: parent.result?.seed ?? parent.command.seed ?? 0,
                 lineage: parent.result?.lineage ?? ""
             )
             if prompt == nil {
@@ -231,13 +232,44 @@ public struct TaskWorker: Sendable {
         job.journal = journal
         job.hasOwnPrompt = command.prompt != nil
         let output = try await engine.imagine(job, progress: progress)
-        let split = command.splitImages && command.action.producesGrid
-        let id = task.id
+        return try await keep(output, taskID: task.id, split: command.splitImages && command.action.producesGrid, seed: command.seed)
+    }
+
+    /// Stores an engine's image (full size, thumbnail, quadrants with `split`) and answers the result naming them.
+    private func keep(_ output: ImagineOutput, taskID id: String, split: Bool, seed: UInt32) async throws -> TaskResult {
         let encoded = try await pool.run { try Self.encode(output.image, taskID: id, split: split) }
         for (image, bytes) in encoded {
             try await blobs.put(image.name, bytes: bytes)
         }
-        return TaskResult(images: encoded.map(\.0), seed: output.seed ?? command.seed, lineage: output.lineage)
+        return TaskResult(images: encoded.map(\.0), seed: output.seed ?? seed, lineage: output.lineage)
+    }
+
+    private func edit(
+        _ task: TaskSnapshot, _ command: EditCommand, journal: EngineJournal, progress: @escaping @Sendable (Int) -> Void
+    ) async throws -> TaskResult {
+        guard engine.capabilities.edits else {
+            throw ServiceError(.notImplemented, "/midjourney/edits is not provided by the running engine")
+        }
+        let image: EditJob.Image
+        if engine.capabilities.fetchesDescribeImages {
+            image = .url(command.imageURL)
+        } else {
+            let bytes = try await imageBytes(command.imageURL)
+            let header: ImageHeader
+            do {
+                header = try ImageHeader.read(bytes)
+            } catch {
+                throw ServiceError(.badRequest, "image_url is no PNG or JPEG image")
+            }
+            image = .encoded(
+                EncodedImage(bytes: bytes, format: header.format == .jpeg ? "jpeg" : "png", width: header.width, height: header.height))
+        }
+        var job = EditJob(
+            taskID: task.id, prompt: try PromptParser.parse(command.prompt), promptText: command.prompt, seed: command.seed,
+            mode: command.mode, image: image, mask: command.mask.map { [UInt8]($0) })
+        job.journal = journal
+        let output = try await engine.edit(job, progress: progress)
+        return try await keep(output, taskID: task.id, split: command.splitImages, seed: command.seed)
     }
 
     /// The full-size PNG, its 50 % thumbnail and (with `split`) the four quadrants, named after the task.
@@ -281,7 +313,7 @@ public struct TaskWorker: Sendable {
     private func sourcePrompt(of parent: TaskSnapshot) async throws -> (ParsedPrompt, String) {
         var current = parent
         for _ in 0..<64 {
-            if let text = current.command.imagine?.prompt { return (try PromptParser.parse(text), text) }
+            if let text = current.command.prompt { return (try PromptParser.parse(text), text) }
             guard let grandparentID = current.parentID, let grandparent = try await queries.task(id: grandparentID) else { break }
             current = grandparent
         }
@@ -293,15 +325,21 @@ public struct TaskWorker: Sendable {
         if engine.capabilities.fetchesDescribeImages {
             // An engine that fetches for itself (an upstream) gets the URL, this server's own images included.
             input = .url(command.imageURL)
-        } else if let name = links.blobName(of: command.imageURL) {
+        } else {
+            input = .bytes(try await imageBytes(command.imageURL))
+        }
+        return TaskResult(descriptions: try await engine.describe(input, journal: journal))
+    }
+
+    /// An image's bytes: from the blob store for this server's own image URLs, else fetched (size-capped).
+    private func imageBytes(_ url: String) async throws -> [UInt8] {
+        if let name = links.blobName(of: url) {
             guard let stored = try await blobs.get(name) else {
                 throw ServiceError(.badRequest, "image_url names an image of this server that does not exist")
             }
-            input = .bytes(stored)
-        } else {
-            input = .bytes(try await fetcher.fetch(command.imageURL, maxBytes: maxDescribeBytes))
+            return stored
         }
-        return TaskResult(descriptions: try await engine.describe(input, journal: journal))
+        return try await fetcher.fetch(url, maxBytes: maxDescribeBytes)
     }
 
     /// The failure a task records for an error.
