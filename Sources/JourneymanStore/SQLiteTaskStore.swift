@@ -424,11 +424,15 @@ public final class SQLiteTaskStore: TaskStore {
 
     public func tasks(ids: [String], applicationID: String) async throws -> [TaskSnapshot] {
         guard !ids.isEmpty else { return [] }
-        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
         return try await fetchAll(
-            "SELECT * FROM tasks WHERE application_id = ? AND id IN (\(placeholders))",
-            StatementArguments([applicationID] + ids), keep: ids.count <= Self.keptListLength
-        )
+            Self.tasksByIDsSQL(count: ids.count), StatementArguments([applicationID] + ids), keep: ids.count <= Self.keptListLength)
+    }
+
+    /// The statement of `tasks(ids:applicationID:)`: each id by primary key. Left to itself, SQLite's planner prefers
+    /// the application's index for `application_id = ?` and reads every task of the application (a list of 100 in a
+    /// store of a million tasks took 30 times as long); the unary `+` keeps that term out of index choice.
+    static func tasksByIDsSQL(count: Int) -> String {
+        "SELECT * FROM tasks WHERE +application_id = ? AND id IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))"
     }
 
     public func tasks(traceIDs: [String], applicationID: String) async throws -> [TaskSnapshot] {
