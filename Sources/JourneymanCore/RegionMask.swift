@@ -28,7 +28,7 @@ enum RegionMask {
             )
         }
         do {
-            _ = try PNG.decode(bytes, maxPixels: parentSize.map { $0.width * $0.height } ?? 16_000_000)
+            _ = try PNG.decode(bytes, maxPixels: parentSize.map { $0.width * $0.height } ?? EditCommand.maxMaskPixels)
         } catch {
             throw ServiceError(.badRequest, "field 'mask' is not a PNG image: \(error)")
         }

@@ -33,9 +33,16 @@ public struct LocalEngine: Engine {
 
     /// Renders the result of one imagine task (a grid or a single image) with its lineage.
     public func render(_ job: RenderJob, progress: @escaping @Sendable (Int) -> Void) async throws -> RenderedImage {
+        try await running(job, progress: progress) { try $0.run() }
+    }
+
+    /// Runs `work` on an action runner for `job` on the CPU pool; cancelling the awaiting task stops the render.
+    private func running(
+        _ job: RenderJob, progress: @escaping @Sendable (Int) -> Void, _ work: @escaping @Sendable (ActionRunner) throws -> RenderedImage
+    ) async throws -> RenderedImage {
         let flag = CancellationFlag()
         return try await withTaskCancellationHandler {
-            try await pool.run { try ActionRunner(job: job, pool: pool, flag: flag, progress: progress).run() }
+            try await pool.run { try work(ActionRunner(job: job, pool: pool, flag: flag, progress: progress)) }
         } onCancel: {
             flag.cancel()
         }
@@ -62,20 +69,16 @@ public struct LocalEngine: Engine {
         var mask: RGBAImage?
         do {
             if let bytes = job.mask {
-                mask = try await MemoryBudget.imageDecodes.withReservation(16_000_000 * 4) {
-                    try await pool.run { try PNG.decode(bytes, maxPixels: 16_000_000) }
+                mask = try await MemoryBudget.imageDecodes.withReservation(EditCommand.maxMaskPixels * 4) {
+                    try await pool.run { try PNG.decode(bytes, maxPixels: EditCommand.maxMaskPixels) }
                 }
             }
         } catch let error as ImagingError {
             throw EngineError(code: .badRequest, message: "mask could not be decoded: \(error.message)")
         }
-        let flag = CancellationFlag()
-        let render = RenderJob(action: .generate, prompt: job.prompt, seed: job.seed)
         let decodedMask = mask
-        let rendered = try await withTaskCancellationHandler {
-            try await pool.run { try ActionRunner(job: render, pool: pool, flag: flag, progress: progress).edit(image, mask: decodedMask) }
-        } onCancel: {
-            flag.cancel()
+        let rendered = try await running(RenderJob(action: .generate, prompt: job.prompt, seed: job.seed), progress: progress) {
+            try $0.edit(image, mask: decodedMask)
         }
         return ImagineOutput(image: .pixels(rendered.image), seed: job.prompt.seed ?? job.seed, lineage: rendered.lineage)
     }

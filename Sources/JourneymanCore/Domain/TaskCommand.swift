@@ -165,6 +165,9 @@ public struct EditCommand: Sendable, Equatable, Codable {
     /// The seed chosen at acceptance (a prompt's `--seed` wins inside the engine).
     public var seed: UInt32
 
+    /// Most pixels a mask may have: it is decoded to be checked at acceptance and again by the engine.
+    public static let maxMaskPixels = 16_000_000
+
     /// Creates a command.
     public init(imageURL: String, prompt: String, mask: Data? = nil, mode: TaskMode = .fast, splitImages: Bool = false, seed: UInt32) {
         self.imageURL = imageURL

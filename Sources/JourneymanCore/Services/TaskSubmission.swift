@@ -182,8 +182,8 @@ public struct TaskSubmission: Sendable {
         }
         var mask: Data?
         if let text = submission.mask, !text.isEmpty {
-            // Checking a mask decodes it (at most 16 megapixels): such decodes share the server's one decode budget.
-            mask = try await MemoryBudget.imageDecodes.withReservation(16_000_000 * 4) {
+            // Checking a mask decodes it: such decodes share the server's one decode budget.
+            mask = try await MemoryBudget.imageDecodes.withReservation(EditCommand.maxMaskPixels * 4) {
                 try await pool.run { try Self.validateMask(text) }
             }
         }
