@@ -46,9 +46,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // H.264 in MP4, written here: the local engine's videos (a camera panning across a rendered picture).
+        .target(name: "JourneymanVideo", swiftSettings: pixelSettings),
         .target(
             name: "JourneymanEngine",
-            dependencies: ["JourneymanCore", "JourneymanImaging"],
+            dependencies: ["JourneymanCore", "JourneymanImaging", "JourneymanVideo"],
             swiftSettings: pixelSettings
         ),
         .target(
@@ -180,6 +182,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "JourneymanImagingTests", dependencies: ["JourneymanImaging"], swiftSettings: swiftSettings),
+        .testTarget(name: "JourneymanVideoTests", dependencies: ["JourneymanVideo"], swiftSettings: swiftSettings),
         .testTarget(name: "JourneymanCoreTests", dependencies: ["JourneymanCore", "MidjourneyAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JourneymanEngineTests",

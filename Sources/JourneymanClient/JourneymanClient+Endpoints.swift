@@ -96,6 +96,58 @@ extension JourneymanClient {
     }
 }
 
+// MARK: Videos
+
+extension JourneymanClient {
+    /// Four short videos that start from an image the server can fetch (http or https; PNG or JPEG), after a prompt;
+    /// waits for them.
+    ///
+    /// ```swift
+    /// let videos = try await client.video(imageURL: grid.rawImageURL!, prompt: "waves rolling in")
+    /// let longer = try await client.extendVideo(videos.videoID, index: 2, prompt: "the tide goes out")
+    /// ```
+    public func video(imageURL: String, prompt: String, options: VideoOptions = VideoOptions()) async throws -> VideoResult {
+        try VideoResult(
+            try await run(
+                .videos, Self.videoBody(action: "generate", prompt: prompt, options: options) { $0["image_url"] = .string(imageURL) }))
+    }
+
+    /// Four videos that go on from the last frame of video `index` (0–3) of an earlier result; waits for them.
+    public func extendVideo(_ videoID: String, index: Int = 0, prompt: String, options: VideoOptions = VideoOptions()) async throws
+        -> VideoResult
+    {
+        try VideoResult(
+            try await run(
+                .videos,
+                Self.videoBody(action: "extend", prompt: prompt, options: options) {
+                    $0["video_id"] = .string(videoID)
+                    $0["video_index"] = .int(Int64(index))
+                }))
+    }
+
+    /// Submits a video task without waiting; answers the new task's id.
+    ///
+    /// ```swift
+    /// let submitted = try await client.submitVideo(imageURL: url, prompt: "clouds drifting")
+    /// ```
+    public func submitVideo(imageURL: String, prompt: String, options: VideoOptions = VideoOptions()) async throws -> SubmittedTask {
+        try await submit(
+            .videos, Self.videoBody(action: "generate", prompt: prompt, options: options) { $0["image_url"] = .string(imageURL) })
+    }
+
+    static func videoBody(action: String, prompt: String, options: VideoOptions, _ fill: (inout JSONObject) -> Void) -> JSONObject {
+        var body = JSONObject()
+        body["action"] = .string(action)
+        body["prompt"] = .string(prompt)
+        fill(&body)
+        if let mode = options.mode { body["mode"] = .string(mode) }
+        if let resolution = options.resolution { body["resolution"] = .string(resolution) }
+        if options.loop { body["loop"] = .bool(true) }
+        if let end = options.endImageURL { body["end_image_url"] = .string(end) }
+        return body
+    }
+}
+
 // MARK: Describe, seed, shorten
 
 extension JourneymanClient {
@@ -245,6 +297,7 @@ enum TaskEndpoint: String, Sendable {
     case imagine = "/midjourney/imagine"
     case describe = "/midjourney/describe"
     case edits = "/midjourney/edits"
+    case videos = "/midjourney/videos"
 }
 
 extension JourneymanClient {

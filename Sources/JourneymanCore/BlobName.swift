@@ -17,6 +17,18 @@ public enum BlobName {
         }
     }
 
+    /// The blob of video `n` (0–3) of a video task: `<uuid>-v<n>.mp4`.
+    public static func video(_ taskID: String, _ n: Int) -> String { "\(taskID)-v\(n).mp4" }
+
+    /// Whether `name` is a video the videos endpoint serves: `<uuid>-v<0...3>.mp4`.
+    public static func isVideoName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard bytes.count == 36 + 7, name.hasSuffix(".mp4"), bytes[36] == UInt8(ascii: "-"), bytes[37] == UInt8(ascii: "v"),
+            (UInt8(ascii: "0")...UInt8(ascii: "3")).contains(bytes[38])
+        else { return false }
+        return isImageName(String(decoding: bytes[0..<36], as: UTF8.self) + ".png")
+    }
+
     /// Whether `name` is an image the images endpoint serves: `<uuid>.png` or `<uuid>-<1...4>.png`.
     public static func isImageName(_ name: String) -> Bool {
         guard name.hasSuffix(".png") else { return false }

@@ -28,6 +28,10 @@ public protocol Engine: Sendable {
     /// Four repaints of an image after a prompt, as a 2×2 grid (`/edits`), where the engine offers it
     /// (`capabilities.edits`). Calls `progress` with growing values (0–100) while it works.
     func edit(_ job: EditJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput
+
+    /// Four short videos (`/videos`), where the engine offers them (`capabilities.videos`). Calls `progress` with
+    /// growing values (0–100) while it works.
+    func video(_ job: VideoJob, progress: @escaping @Sendable (Int) -> Void) async throws -> VideoOutput
 }
 
 extension Engine {
@@ -39,6 +43,11 @@ extension Engine {
     /// Engines that cannot edit say so.
     public func edit(_ job: EditJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput {
         throw EngineError(code: .notImplemented, message: "/midjourney/edits is not provided by the running engine")
+    }
+
+    /// Engines that cannot make videos say so.
+    public func video(_ job: VideoJob, progress: @escaping @Sendable (Int) -> Void) async throws -> VideoOutput {
+        throw EngineError(code: .notImplemented, message: "/midjourney/videos is not provided by the running engine")
     }
 
     /// Engines that keep no per-task state describe the same way as a task.
@@ -57,13 +66,18 @@ public struct EngineCapabilities: Sendable, Equatable {
     public var translate: Bool
     /// `/edits`.
     public var edits: Bool
+    /// `/videos`.
+    public var videos: Bool
 
     /// Creates a set of capabilities.
-    public init(shorten: Bool = true, fetchesDescribeImages: Bool = false, translate: Bool = false, edits: Bool = false) {
+    public init(
+        shorten: Bool = true, fetchesDescribeImages: Bool = false, translate: Bool = false, edits: Bool = false, videos: Bool = false
+    ) {
         self.shorten = shorten
         self.fetchesDescribeImages = fetchesDescribeImages
         self.translate = translate
         self.edits = edits
+        self.videos = videos
     }
 }
 
@@ -145,6 +159,93 @@ public struct EditJob: Sendable {
         self.mode = mode
         self.image = image
         self.mask = mask
+    }
+}
+
+/// Everything an engine needs to make one video task's four videos.
+public struct VideoJob: Sendable {
+    /// The task's id.
+    public var taskID: String
+    /// `generate` or `extend`.
+    public var action: VideoAction
+    /// What should happen, parsed.
+    public var prompt: ParsedPrompt
+    /// The prompt's text as given.
+    public var promptText: String
+    /// The seed chosen at acceptance.
+    public var seed: UInt32
+    /// Speed asked for.
+    public var mode: TaskMode
+    /// Frame height.
+    public var resolution: VideoResolution
+    /// Whether each video ends where it began.
+    public var loop: Bool
+    /// The first frame: the image a `generate` starts from, or the last frame of the extended video (bytes the worker
+    /// read), or its URL for engines that fetch for themselves; nil for an `extend` whose source kept no last frame.
+    public var start: EditJob.Image?
+    /// Where the video should end, as sent.
+    public var endImageURL: String?
+    /// For `extend`: the extended task's lineage (what its engine returned), and which of its videos goes on.
+    public var parentLineage: String?
+    /// For `extend`: 0–3.
+    public var videoIndex: Int
+    /// Where the engine keeps this task's state across restarts (an upstream's task id).
+    public var journal: EngineJournal = .none
+
+    /// Creates a job.
+    public init(
+        taskID: String = "", action: VideoAction, prompt: ParsedPrompt, promptText: String, seed: UInt32, mode: TaskMode = .fast,
+        resolution: VideoResolution = .p720, loop: Bool = false, start: EditJob.Image?, endImageURL: String? = nil,
+        parentLineage: String? = nil, videoIndex: Int = 0
+    ) {
+        self.taskID = taskID
+        self.action = action
+        self.prompt = prompt
+        self.promptText = promptText
+        self.seed = seed
+        self.mode = mode
+        self.resolution = resolution
+        self.loop = loop
+        self.start = start
+        self.endImageURL = endImageURL
+        self.parentLineage = parentLineage
+        self.videoIndex = videoIndex
+    }
+}
+
+/// An engine's four videos: MP4 bytes, a cover picture, and the last frame of each (what an `extend` starts from).
+public struct VideoOutput: Sendable {
+    /// One video.
+    public struct Video: Sendable {
+        /// The MP4 file.
+        public var mp4: [UInt8]
+        /// Its last frame, when the engine has it (the local engine does; an upstream extends by its own ids).
+        public var lastFrame: EngineImage?
+
+        /// Creates a video.
+        public init(mp4: [UInt8], lastFrame: EngineImage? = nil) {
+            self.mp4 = mp4
+            self.lastFrame = lastFrame
+        }
+    }
+
+    /// The four videos, in order.
+    public var videos: [Video]
+    /// The cover picture (the first frame), at the videos' size.
+    public var cover: EngineImage
+    /// Pixels across and down of each frame.
+    public var width: Int
+    public var height: Int
+    /// Opaque to everything but the engine that wrote it (upstream ids); handed back for `extend`.
+    public var lineage: String
+
+    /// Creates a result.
+    public init(videos: [Video], cover: EngineImage, width: Int, height: Int, lineage: String) {
+        self.videos = videos
+        self.cover = cover
+        self.width = width
+        self.height = height
+        self.lineage = lineage
     }
 }
 

@@ -22,6 +22,12 @@ public struct ImageLinks: Sendable, Equatable {
     /// Quadrant `n` (1–4) of a grid.
     public func quadrant(_ taskID: String, _ n: Int) -> String { imagesPrefix + "\(taskID)-\(n).png" }
 
+    /// Prefix of every video URL.
+    public var videosPrefix: String { publicURL + "/midjourney/videos/" }
+
+    /// Video `n` (0–3) of a video task.
+    public func video(_ taskID: String, _ n: Int) -> String { videosPrefix + BlobName.video(taskID, n) }
+
     /// The blob name inside an image URL of this server, or nil for any other URL and for a URL of this server that
     /// names no image it could serve (`<public-url>/midjourney/images/../x`).
     public func blobName(of url: String) -> String? {

@@ -15,8 +15,10 @@ public struct LocalEngine: Engine {
     /// `local`.
     public var name: String { "local" }
 
-    /// Shorten, and describe and edit of bytes the worker fetched.
-    public var capabilities: EngineCapabilities { EngineCapabilities(shorten: true, fetchesDescribeImages: false, edits: true) }
+    /// Shorten, and describe, edit and videos of bytes the worker fetched.
+    public var capabilities: EngineCapabilities {
+        EngineCapabilities(shorten: true, fetchesDescribeImages: false, edits: true, videos: true)
+    }
 
     /// Decodes the source and mask, renders, and answers the pixels with their lineage.
     public func imagine(_ job: ImagineJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput {
@@ -83,13 +85,13 @@ public struct LocalEngine: Engine {
         return ImagineOutput(image: .pixels(rendered.image), seed: job.prompt.seed ?? job.seed, lineage: rendered.lineage)
     }
 
-    /// Decodes an image scaled down to at most 1024 pixels on its long side, within the shared decode budget.
-    private func decodeFitting(_ bytes: [UInt8]) async throws -> DecodedImage {
+    /// Decodes an image scaled down to at most `within` (1024) pixels on its long side, within the shared decode budget.
+    func decodeFitting(_ bytes: [UInt8], within: Int = 1024) async throws -> DecodedImage {
         do {
             // The header says what the decode will cost; decodes running at once share one memory budget.
-            let peak = min(try ImageHeader.read(bytes).decodeBytes(fitWithin: 1024), ImageDecoder.defaultMaxDecodeBytes)
+            let peak = min(try ImageHeader.read(bytes).decodeBytes(fitWithin: within), ImageDecoder.defaultMaxDecodeBytes)
             return try await MemoryBudget.imageDecodes.withReservation(peak) { () async throws -> DecodedImage in
-                try await pool.run { try ImageDecoder.decode(bytes, maxPixels: 100_000_000, fitWithin: 1024) }
+                try await pool.run { try ImageDecoder.decode(bytes, maxPixels: 100_000_000, fitWithin: within) }
             }
         } catch let error as ImagingError {
             throw EngineError(code: .badRequest, message: "image_url could not be decoded: \(error.message)")

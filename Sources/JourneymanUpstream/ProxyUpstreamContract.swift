@@ -47,6 +47,10 @@ struct ProxyUpstreamContract: UpstreamContract {
         try await submit("/mj/submit/describe", ["link": .string(url)]).id
     }
 
+    func submitVideo(_ job: VideoJob, imageURL: String?, parent: UpstreamLineage?) async throws -> String {
+        throw EngineError(code: .notImplemented, message: "/midjourney/videos is not provided by a midjourney-proxy upstream")
+    }
+
     func submitEdit(_ job: EditJob, imageURL: String) async throws -> String {
         throw EngineError(code: .notImplemented, message: "/midjourney/edits is not provided by a midjourney-proxy upstream")
     }

@@ -4,7 +4,7 @@ import MidjourneyAPI
 
 /// The public service's contract (`midjourney-api`), the one Journeyman itself serves: asynchronous
 /// `/midjourney/imagine` and `/midjourney/describe`, `retrieve_batch` on `/midjourney/tasks`, `/midjourney/seed`,
-/// `/midjourney/shorten`. Records are read tolerantly: unknown fields ignored, numbers as strings accepted.
+/// `/midjourney/shorten`, and the family's `/midjourney/edits`, `/midjourney/videos` and `/midjourney/translate`. Records are read tolerantly: unknown fields ignored, numbers as strings accepted.
 struct PublicServiceContract: UpstreamContract {
     let transport: UpstreamTransport
 
@@ -31,6 +31,23 @@ struct PublicServiceContract: UpstreamContract {
         ]
         if let mask = job.mask { body["mask"] = .string(Data(mask).base64EncodedString()) }
         return try await submit("/midjourney/edits", body)
+    }
+
+    func submitVideo(_ job: VideoJob, imageURL: String?, parent: UpstreamLineage?) async throws -> String {
+        var body: JSONObject = [
+            "action": .string(job.action.rawValue), "prompt": .string(job.promptText), "mode": .string(job.mode.rawValue),
+            "resolution": .string(job.resolution.rawValue), "loop": .bool(job.loop), "async": .bool(true),
+        ]
+        if let imageURL { body["image_url"] = .string(imageURL) }
+        if let end = job.endImageURL { body["end_image_url"] = .string(end) }
+        if let parent {
+            guard let videoID = parent.videoID else {
+                throw EngineError(code: .badRequest, message: "The extended video has no video id at the upstream.")
+            }
+            body["video_id"] = .string(videoID)
+            body["video_index"] = .int(Int64(job.videoIndex))
+        }
+        return try await submit("/midjourney/videos", body)
     }
 
     private func submit(_ path: String, _ body: JSONObject) async throws -> String {
@@ -123,6 +140,8 @@ struct PublicServiceContract: UpstreamContract {
             status.imageID = response["image_id"]?.stringValue ?? record["image_id"]?.stringValue
             status.imageURL = response["raw_image_url"]?.stringValue ?? response["image_url"]?.stringValue
             if case .array(let descriptions)? = response["descriptions"] { status.descriptions = descriptions.compactMap(\.stringValue) }
+            status.videoID = response["video_id"]?.stringValue ?? record["video_id"]?.stringValue
+            if case .array(let urls)? = response["video_urls"] { status.videoURLs = urls.compactMap(\.stringValue) }
         }
         return status
     }

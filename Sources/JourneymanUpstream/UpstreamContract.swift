@@ -23,6 +23,10 @@ struct UpstreamTaskStatus: Sendable {
     var descriptions: [String]?
     /// Buttons' custom ids the upstream offers for follow-ups (midjourney-proxy), by action name.
     var buttons: [String: String] = [:]
+    /// The upstream's id of a video result, for `extend`.
+    var videoID: String?
+    /// Where a video result's videos are (its cover is `imageURL`).
+    var videoURLs: [String]?
 
     var isFinished: Bool {
         if case .working = phase { return false }
@@ -40,12 +44,15 @@ struct UpstreamLineage: Codable, Sendable, Equatable {
     var imageID: String?
     /// Follow-up buttons (midjourney-proxy).
     var buttons: [String: String]?
+    /// The upstream's video id (a video result), for `extend`.
+    var videoID: String?
 
     enum CodingKeys: String, CodingKey {
         case upstream
         case taskID = "task_id"
         case imageID = "image_id"
         case buttons
+        case videoID = "video_id"
     }
 }
 
@@ -57,6 +64,9 @@ protocol UpstreamContract: Sendable {
     func submitDescribe(url: String) async throws -> String
     /// Sends an edit of the image at `imageURL`; answers the upstream's task id.
     func submitEdit(_ job: EditJob, imageURL: String) async throws -> String
+    /// Submits a video task: from the image at `imageURL` (`generate`), or going on from the parent's video
+    /// (`extend`); answers the upstream's task id.
+    func submitVideo(_ job: VideoJob, imageURL: String?, parent: UpstreamLineage?) async throws -> String
     /// Where the tasks `ids` are (at most 100); ids the upstream does not know are left out.
     func statuses(ids: [String]) async throws -> [String: UpstreamTaskStatus]
     /// Shorter prompts, where the upstream provides them.

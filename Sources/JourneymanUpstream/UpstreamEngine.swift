@@ -49,7 +49,8 @@ public struct UpstreamEngine: Engine, UpstreamReporting, UpstreamNudging {
     public var capabilities: EngineCapabilities {
         // The proxy's contract has no translate; the public one does (an upstream that lacks it says so).
         EngineCapabilities(
-            shorten: true, fetchesDescribeImages: true, translate: settings.kind == .midjourneyAPI, edits: settings.kind == .midjourneyAPI)
+            shorten: true, fetchesDescribeImages: true, translate: settings.kind == .midjourneyAPI, edits: settings.kind == .midjourneyAPI,
+            videos: settings.kind == .midjourneyAPI)
     }
 
     /// Polls this upstream now when `secret` is its callback secret.
@@ -96,25 +97,66 @@ public struct UpstreamEngine: Engine, UpstreamReporting, UpstreamNudging {
         return try await output(of: status, upstreamID: upstreamID)
     }
 
-    /// A finished upstream image task's result: its image downloaded, its seed asked for, its ids kept as lineage.
-    private func output(of status: UpstreamTaskStatus, upstreamID: String) async throws -> ImagineOutput {
-        guard let url = status.imageURL else {
-            throw EngineError(code: .internalError, message: "The upstream's finished task has no image.")
+    // MARK: Videos
+
+    public func video(_ job: VideoJob, progress: @escaping @Sendable (Int) -> Void) async throws -> VideoOutput {
+        guard capabilities.videos else {
+            throw EngineError(code: .notImplemented, message: "/midjourney/videos is not provided by a \(settings.kind.rawValue) upstream")
         }
-        let bytes = try await download(url)
+        var imageURL: String?
+        var parent: UpstreamLineage?
+        switch job.action {
+        case .generate:
+            guard case .url(let url)? = job.start else {
+                throw EngineError(code: .notImplemented, message: "The upstream makes videos from images by URL only.")
+            }
+            imageURL = url
+        case .extend:
+            parent = try parentLineage(job.parentLineage ?? "")
+        }
+        let (firstFrame, extended) = (imageURL, parent)
+        let upstreamID = try await submitOnce(job.journal) {
+            try await contract.submitVideo(job, imageURL: firstFrame, parent: extended)
+        }
+        let status = try await follow(upstreamID, progress: progress)
+        guard let urls = status.videoURLs, !urls.isEmpty else {
+            throw EngineError(code: .internalError, message: "The upstream's finished video task has no videos.")
+        }
+        guard let coverURL = status.imageURL else {
+            throw EngineError(code: .internalError, message: "The upstream's finished video task has no cover image.")
+        }
+        let cover = try await encodedImage(try await download(coverURL))
+        var videos: [VideoOutput.Video] = []
+        for url in urls.prefix(4) {
+            videos.append(VideoOutput.Video(mp4: try await download(url, what: "video")))
+        }
+        let lineage = UpstreamLineage(upstream: settings.name, taskID: upstreamID, imageID: nil, buttons: nil, videoID: status.videoID)
+        return VideoOutput(videos: videos, cover: .encoded(cover), width: cover.width, height: cover.height, lineage: Self.encode(lineage))
+    }
+
+    /// Downloaded image bytes with their format and size; an upstream image that is no PNG or JPEG fails the task.
+    private func encodedImage(_ bytes: [UInt8]) async throws -> EncodedImage {
         let header: ImageHeader
         do {
             header = try ImageHeader.read(bytes)
         } catch {
             throw EngineError(code: .internalError, message: "The upstream's image is no PNG or JPEG.")
         }
+        return EncodedImage(bytes: bytes, format: header.format == .jpeg ? "jpeg" : "png", width: header.width, height: header.height)
+    }
+
+    /// A finished upstream image task's result: its image downloaded, its seed asked for, its ids kept as lineage.
+    private func output(of status: UpstreamTaskStatus, upstreamID: String) async throws -> ImagineOutput {
+        guard let url = status.imageURL else {
+            throw EngineError(code: .internalError, message: "The upstream's finished task has no image.")
+        }
+        let image = try await encodedImage(try await download(url))
         let lineage = UpstreamLineage(
             upstream: settings.name, taskID: upstreamID, imageID: status.imageID, buttons: status.buttons.isEmpty ? nil : status.buttons)
         // The seed is the upstream's (a prompt without --seed is seeded there); a failure to learn it is not the task's.
         let seed = try? await transport.withRetries("seed") { try await contract.seed(of: lineage) }
         return ImagineOutput(
-            image: .encoded(
-                EncodedImage(bytes: bytes, format: header.format == .jpeg ? "jpeg" : "png", width: header.width, height: header.height)),
+            image: .encoded(image),
             seed: seed ?? nil,
             lineage: Self.encode(lineage)
         )
@@ -194,8 +236,8 @@ public struct UpstreamEngine: Engine, UpstreamReporting, UpstreamNudging {
         throw EngineError(code: .internalError, message: "Following the upstream task stopped before it ended.")
     }
 
-    /// The result image's bytes, fetched under the outbound rules with a size cap; retried a few times.
-    private func download(_ url: String) async throws -> [UInt8] {
+    /// A result's image (or video) bytes, fetched under the outbound rules with a size cap; retried a few times.
+    private func download(_ url: String, what: String = "image") async throws -> [UInt8] {
         var lastError: (any Error)?
         for attempt in 1...3 {
             do {
@@ -210,7 +252,7 @@ public struct UpstreamEngine: Engine, UpstreamReporting, UpstreamNudging {
             }
         }
         let reason = (lastError as? ServiceError)?.message ?? "it could not be fetched"
-        throw EngineError(code: .internalError, message: "The upstream's image could not be downloaded: \(reason)")
+        throw EngineError(code: .internalError, message: "The upstream's \(what) could not be downloaded: \(reason)")
     }
 
     private func parentLineage(_ lineage: String) throws -> UpstreamLineage {

@@ -37,7 +37,7 @@ public struct UpstreamRouter: Engine, UpstreamReporting, UpstreamNudging {
     public var capabilities: EngineCapabilities {
         EngineCapabilities(
             shorten: true, fetchesDescribeImages: true, translate: members.contains { $0.capabilities.translate },
-            edits: members.contains { $0.capabilities.edits })
+            edits: members.contains { $0.capabilities.edits }, videos: members.contains { $0.capabilities.videos })
     }
 
     // MARK: Imagine and describe
@@ -61,6 +61,18 @@ public struct UpstreamRouter: Engine, UpstreamReporting, UpstreamNudging {
     public func edit(_ job: EditJob, progress: @escaping @Sendable (Int) -> Void) async throws -> ImagineOutput {
         try await routed(job.journal, mode: job.mode.rawValue, among: \.capabilities.edits, what: "that edits") { member in
             try await member.edit(job, progress: progress)
+        }
+    }
+
+    public func video(_ job: VideoJob, progress: @escaping @Sendable (Int) -> Void) async throws -> VideoOutput {
+        if let lineage = job.parentLineage {
+            // An extend goes where the extended video was made; the engine refuses a video no upstream made.
+            let parent = try? JSONDecoder().decode(UpstreamLineage.self, from: Data(lineage.utf8))
+            let member = try parent.map { try self.member(named: $0.upstream, for: "The extended video") } ?? members[0]
+            return try await running(member) { try await member.video(job, progress: progress) }
+        }
+        return try await routed(job.journal, mode: job.mode.rawValue, among: \.capabilities.videos, what: "that makes videos") { member in
+            try await member.video(job, progress: progress)
         }
     }
 

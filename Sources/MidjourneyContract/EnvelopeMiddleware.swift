@@ -25,9 +25,8 @@ public struct EnvelopeMiddleware<Context: IdentifiedRequestContext>: RouterMiddl
     func allowedMethods(_ path: String) -> String? {
         if getPaths.contains(path) { return "GET, HEAD" }
         if knownPaths.contains(path) { return "POST" }
-        if path.hasPrefix(ImageController<Context>.pathPrefix), path.count > ImageController<Context>.pathPrefix.count,
-            !path.dropFirst(ImageController<Context>.pathPrefix.count).contains("/")
-        {
+        for prefix in [ImageController<Context>.pathPrefix, VideoController<Context>.pathPrefix]
+        where path.hasPrefix(prefix) && path.count > prefix.count && !path.dropFirst(prefix.count).contains("/") {
             return "GET, HEAD"
         }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)

@@ -28,7 +28,7 @@ public struct MidjourneyRendering: Sendable, WebhookBodyRenderer {
             ("type", .value(.string(task.kind.rawValue))),
             ("hold", .value(.bool(task.hold))),
         ]
-        if let imageID = task.imageID { members.append(("image_id", .value(.string(imageID)))) }
+        if let imageID = task.imageID { members.append((task.kind == .videos ? "video_id" : "image_id", .value(.string(imageID)))) }
         members.append(("job_id", .value(.string(task.jobID))))
         if task.state.isFinished, let finishedAt = task.finishedAt {
             let finished = Self.millis(finishedAt)
@@ -84,6 +84,17 @@ public struct MidjourneyRendering: Sendable, WebhookBodyRenderer {
             if !quadrants.isEmpty {
                 body["sub_image_urls"] = .array(quadrants.compactMap { $0.role.quadrant.map { .string(links.quadrant(task.id, $0)) } })
             }
+        case .video:
+            body["video_id"] = .string(task.imageID ?? "")
+            body["job_id"] = .string(task.jobID)
+            body["progress"] = 100
+            if let full = result.image(.full) {
+                // The cover: the videos' first frame, at their size.
+                body["image_url"] = .string(links.raw(task.id))
+                body["image_width"] = .int(Int64(full.width))
+                body["image_height"] = .int(Int64(full.height))
+            }
+            body["video_urls"] = .array(result.videos.compactMap { $0.role.video.map { .string(links.video(task.id, $0)) } })
         }
         return .object(body)
     }
@@ -94,11 +105,11 @@ public struct MidjourneyRendering: Sendable, WebhookBodyRenderer {
         line["success"] = true
         line["task_id"] = .string(task.id)
         line["trace_id"] = .string(task.traceID)
-        if let imageID = task.imageID { line["image_id"] = .string(imageID) }
+        if let imageID = task.imageID { line[task.kind == .videos ? "video_id" : "image_id"] = .string(imageID) }
         line["job_id"] = .string(task.jobID)
         line["progress"] = .int(Int64(progress))
         line["hold"] = false
-        line["actions"] = .array([])
+        if task.kind != .videos { line["actions"] = .array([]) }
         return .object(line)
     }
 

@@ -53,6 +53,7 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
     /// Adds the routes: images without auth, everything else behind the bearer token.
     public func addRoutes(to router: Router<Context>) {
         ImageController<Context>(blobs: blobs, renderer: ThumbnailRenderer(pool: pool)).addRoutes(to: router)
+        VideoController<Context>(blobs: blobs).addRoutes(to: router)
         let authenticated = router.group()
             .add(middleware: AuthenticationMiddleware<Context>(access: domain.access, token: AuthenticationMiddleware<Context>.bearerToken))
         authenticated.post("/midjourney/imagine") { request, context in try await imagine(request, context) }
@@ -62,10 +63,7 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
         authenticated.post("/midjourney/shorten") { request, context in try await shorten(request, context) }
         authenticated.post("/midjourney/translate") { request, context in try await translate(request, context) }
         authenticated.post("/midjourney/edits") { request, context in try await edits(request, context) }
-        authenticated.post("/midjourney/videos") { _, context -> Response in
-            _ = try context.requireIdentity(.imagine)
-            throw ServiceError(.notImplemented, "/midjourney/videos is not provided by the running engine")
-        }
+        authenticated.post("/midjourney/videos") { request, context in try await videos(request, context) }
         EventsController<Context>(domain: domain, rendering: rendering).addRoutes(to: authenticated)
     }
 
@@ -125,6 +123,33 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
             callback: body.callbackURL.map { Callback(url: $0, progress: streams, format: MidjourneyRendering.format) }
         )
         context.logger.info("edit accepted", metadata: ["task_id": "\(task.id)"])
+        if streams { return stream(task) }
+        return try await deliver(task, asynchronously: body.isAsync || body.callbackURL != nil, timeout: body.timeout, context: context)
+    }
+
+    private func videos(_ request: Request, _ context: Context) async throws -> Response {
+        let identity = try context.requireIdentity(.imagine)
+        let body = try VideosRequest(body: try await json(request))
+        guard let action = VideoAction(rawValue: body.action) else {
+            throw ServiceError(.notImplemented, "action '\(body.action.prefix(60))' is not implemented by the Videos API")
+        }
+        guard engine.capabilities.videos else {
+            throw ServiceError(.notImplemented, "/midjourney/videos is not provided by the running engine")
+        }
+        for (field, url) in [("image_url", body.imageURL), ("end_image_url", body.endImageURL)] {
+            if let url, try rendering.links.ownImageName(of: url, field: field) == nil { try await outbound.permit(url, field: field) }
+        }
+        if let callback = body.callbackURL { try await outbound.permit(callback, field: "callback_url") }
+        let streams = Self.wantsNDJSON(request)
+        let task = try await domain.submission.video(
+            VideoSubmission(
+                action: action, prompt: body.prompt, imageURL: body.imageURL, endImageURL: body.endImageURL, videoID: body.videoID,
+                videoIndex: body.videoIndex, loop: body.loop, mode: TaskMode(rawValue: body.mode.rawValue) ?? .fast,
+                resolution: VideoResolution(rawValue: body.resolution) ?? .p720),
+            identity: identity, traceID: context.traceID, acceptedRequest: JSONValue.object(body.echo).serializedText,
+            callback: body.callbackURL.map { Callback(url: $0, progress: streams, format: MidjourneyRendering.format) }
+        )
+        context.logger.info("video accepted", metadata: ["task_id": "\(task.id)", "action": "\(action.rawValue)"])
         if streams { return stream(task) }
         return try await deliver(task, asynchronously: body.isAsync || body.callbackURL != nil, timeout: body.timeout, context: context)
     }

@@ -54,8 +54,13 @@ public struct ProxyRendering: Sendable, WebhookBodyRenderer {
         object["imageUrl"] = imageURL(task, succeeded: state == .succeeded).map(JSONValue.string) ?? .null
         object["progress"] = .string(Self.progress(state, progressAt ?? task.progress))
         object["failReason"] = (state == .failed || state == .cancelled ? result?.failure?.message : nil).map(JSONValue.string) ?? .null
+        if task.kind == .videos {
+            // A video task made through the public contract: its videos, beside the cover in imageUrl.
+            let videos = state == .succeeded ? result?.videos.compactMap(\.role.video) ?? [] : []
+            object["videoUrls"] = .array(videos.map { .string(links.video(task.id, $0)) })
+        }
         var properties = JSONObject()
-        if state == .succeeded, let result, task.kind != .imagine {
+        if state == .succeeded, let result, task.kind != .imagine, task.kind != .videos {
             properties["finalPrompt"] = .string(Self.finalPrompt(result.descriptions))
         }
         if task.callbackFormat == Self.format, let hook = task.callbackURL { properties["notifyHook"] = .string(hook) }
@@ -77,7 +82,7 @@ public struct ProxyRendering: Sendable, WebhookBodyRenderer {
         switch task.command {
         case .describe(let command): return command.imageURL
         case .shorten: return nil
-        case .imagine, .edit: return succeeded && task.result?.image(.full) != nil ? links.raw(task.id) : nil
+        case .imagine, .edit, .video: return succeeded && task.result?.image(.full) != nil ? links.raw(task.id) : nil
         }
     }
 
@@ -90,6 +95,7 @@ public struct ProxyRendering: Sendable, WebhookBodyRenderer {
     static func actionName(_ command: TaskCommand) -> String {
         if case .shorten = command { return "SHORTEN" }
         if case .edit = command { return "EDIT" }
+        if case .video(let video) = command { return video.action == .extend ? "VIDEO_EXTEND" : "VIDEO" }
         guard let action = command.imagine?.action else { return "DESCRIBE" }
         switch action {
         case .generate: return "IMAGINE"
@@ -108,6 +114,7 @@ public struct ProxyRendering: Sendable, WebhookBodyRenderer {
         case .describe: return "/describe"
         case .shorten: return "/shorten \(prompt)"
         case .edit: return "/edit \(prompt)"
+        case .video: return "/video \(prompt)"
         case .imagine(let imagine):
             guard imagine.action != .generate else { return "/imagine \(prompt)" }
             let parent = imagine.parentTaskID.map(proxyID) ?? ""

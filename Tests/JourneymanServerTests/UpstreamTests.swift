@@ -173,6 +173,64 @@ struct UpstreamTests {
         }
     }
 
+    @Test("Videos pass through to the public contract: generated and extended upstream, their files kept here")
+    func videosPassThroughToThePublicContract() async throws {
+        try await RunningJourneyman.with { upstream in
+            try await RunningJourneyman.with(configure: { $0.useUpstream(upstream.url, token: upstream.token) }) { front in
+                let grid = try await front.imagine(#"{"prompt":"a windmill in a field --ar 3:2"}"#)
+                let imageURL = try #require(grid.response().string("raw_image_url"))
+                let reply = try await front.post(
+                    "/midjourney/videos", #"{"prompt":"sails turning slowly","image_url":"\#(imageURL)","resolution":"480p","async":true}"#)
+                #expect(reply.status == .ok, "\(String(buffer: reply.body))")
+                let id = try #require(reply.object.string("task_id"))
+                let record = try await front.waitForRecord(id)
+                #expect(record.string("state") == "succeeded", "\(record)")
+                #expect(record.string("type") == "videos")
+                let response = record.response()
+                let urls = (response["video_urls"]?.arrayValue ?? []).compactMap(\.stringValue)
+                #expect(urls.count == 4)
+                #expect(urls.allSatisfy { $0.hasPrefix(front.url + "/midjourney/videos/\(id)-v") }, "the videos are kept here: \(urls)")
+                #expect(response.string("image_url")?.hasPrefix(front.url + "/midjourney/images/\(id)") == true)
+
+                let upstreamVideo = try #require(try await upstream.allTasks().first { $0.string("type") == "videos" })
+                let sent = try #require(upstreamVideo["request"]?.objectValue)
+                #expect(sent.string("image_url") == imageURL, "the upstream fetched the first frame by its URL")
+                #expect(sent.string("prompt") == "sails turning slowly")
+                #expect(sent.string("resolution") == "480p")
+                // The files are the upstream's, byte for byte, served from this server's own store.
+                let upstreamURLs = (upstreamVideo.response()["video_urls"]?.arrayValue ?? []).compactMap(\.stringValue)
+                for (mine, theirs) in zip(urls, upstreamURLs) {
+                    let kept = try await front.get(mine)
+                    #expect(kept.status == 200)
+                    let original = try await upstream.get(theirs)
+                    #expect(kept.bytes.count > 1000 && kept.bytes == original.bytes)
+                }
+
+                // An extend goes upstream with the upstream's own video id and the index.
+                let extendReply = try await front.post(
+                    "/midjourney/videos",
+                    #"{"action":"extend","video_id":"\#(try #require(record.string("video_id")))","video_index":3,"prompt":"the sun sets","resolution":"480p","async":true}"#
+                )
+                #expect(extendReply.status == .ok, "\(String(buffer: extendReply.body))")
+                let extended = try await front.waitForRecord(try #require(extendReply.object.string("task_id")))
+                #expect(extended.string("state") == "succeeded", "\(extended)")
+                let upstreamExtend = try #require(
+                    try await upstream.allTasks().first { $0["request"]?.objectValue?.string("action") == "extend" })
+                #expect(upstreamExtend["request"]?.objectValue?.string("video_id") == upstreamVideo.string("video_id"))
+                #expect(upstreamExtend["request"]?.objectValue?.int("video_index") == 3)
+            }
+            // midjourney-proxy has no videos: a proxy upstream's gateway refuses at once, sending nothing.
+            try await RunningJourneyman.with(configure: { $0.useProxyUpstream(upstream.url, secret: upstream.token) }) { front in
+                let before = try await upstream.allTasks().count
+                let refused = try await front.post(
+                    "/midjourney/videos", #"{"image_url":"https://example.com/a.png","prompt":"x"}"#)
+                #expect(refused.status == .badRequest)
+                #expect(refused.errorCode == "api_not_implemented")
+                #expect(try await upstream.allTasks().count == before)
+            }
+        }
+    }
+
     @Test("An upstream's moderation fails the task with forbidden, and its cost is refunded")
     func upstreamModerationIsForbiddenAndRefunded() async throws {
         try await RunningJourneyman.with(configure: { $0.moderation = ModerationList(words: ["gargoyle"]) }) { upstream in

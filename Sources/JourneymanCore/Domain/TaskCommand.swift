@@ -10,6 +10,8 @@ public enum TaskCommand: Sendable, Equatable {
     case shorten(ShortenCommand)
     /// Repaint an image given by URL after a prompt (where a mask is white, or all of it): `/midjourney/edits`.
     case edit(EditCommand)
+    /// Four short videos from a first frame, or going on from an earlier video: `/midjourney/videos`.
+    case video(VideoCommand)
 
     /// The kind of task.
     public var kind: TaskKind {
@@ -18,7 +20,14 @@ public enum TaskCommand: Sendable, Equatable {
         case .describe: return .describe
         case .shorten: return .shorten
         case .edit: return .edits
+        case .video: return .videos
         }
+    }
+
+    /// The video command, if this is one.
+    public var video: VideoCommand? {
+        if case .video(let command) = self { return command }
+        return nil
     }
 
     /// The edit command, if this is one.
@@ -33,6 +42,7 @@ public enum TaskCommand: Sendable, Equatable {
         case .imagine(let command): return command.prompt
         case .edit(let command): return command.prompt
         case .shorten(let command): return command.prompt
+        case .video(let command): return command.prompt
         case .describe: return nil
         }
     }
@@ -42,6 +52,7 @@ public enum TaskCommand: Sendable, Equatable {
         switch self {
         case .imagine(let command): return command.seed
         case .edit(let command): return command.seed
+        case .video(let command): return command.seed
         case .describe, .shorten: return nil
         }
     }
@@ -51,6 +62,7 @@ public enum TaskCommand: Sendable, Equatable {
         switch self {
         case .imagine(let command): return command.mode
         case .edit(let command): return command.mode
+        case .video(let command): return command.mode
         case .describe, .shorten: return nil
         }
     }
@@ -61,7 +73,7 @@ public enum TaskCommand: Sendable, Equatable {
         switch self {
         case .imagine(let command): return command.action.followUps
         case .edit: return [.upscale1, .upscale2, .upscale3, .upscale4, .variation1, .variation2, .variation3, .variation4]
-        case .describe, .shorten: return []
+        case .describe, .shorten, .video: return []
         }
     }
 
@@ -90,6 +102,7 @@ public enum TaskCommand: Sendable, Equatable {
         case .describe: return "describe"
         case .shorten: return "shorten"
         case .edit: return "edit"
+        case .video(let command): return "video_\(command.action.rawValue)"
         }
     }
 
@@ -100,6 +113,7 @@ public enum TaskCommand: Sendable, Equatable {
         case .describe: return TaskKind.describeCost
         case .shorten: return TaskKind.shortenCost
         case .edit(let command): return command.mode.cost
+        case .video(let command): return command.cost
         }
     }
 }
@@ -179,6 +193,76 @@ public struct EditCommand: Sendable, Equatable, Codable {
     }
 }
 
+/// A video task's instructions: where its first frame comes from, what should happen, and how the videos are made.
+public struct VideoCommand: Sendable, Equatable, Codable {
+    /// `generate` from an image, or `extend` one video of an earlier result.
+    public var action: VideoAction
+    /// What should happen in the video.
+    public var prompt: String
+    /// The first frame (`generate`): an http(s) URL, possibly one of this server's own image URLs.
+    public var imageURL: String?
+    /// Where the video should end (as sent; engines that cannot aim at it start from the first frame only).
+    public var endImageURL: String?
+    /// The video task that is extended (`extend`).
+    public var parentTaskID: String?
+    /// Its video id, as the client named it.
+    public var parentVideoID: String?
+    /// Which of the parent's four videos goes on (0–3).
+    public var videoIndex: Int
+    /// Whether each video ends where it began.
+    public var loop: Bool
+    /// Speed and cost (`fast` or `turbo`).
+    public var mode: TaskMode
+    /// Frame height: 480 or 720 lines.
+    public var resolution: VideoResolution
+    /// The seed chosen at acceptance.
+    public var seed: UInt32
+
+    /// Creates a command.
+    public init(
+        action: VideoAction, prompt: String, imageURL: String? = nil, endImageURL: String? = nil, parentTaskID: String? = nil,
+        parentVideoID: String? = nil, videoIndex: Int = 0, loop: Bool = false, mode: TaskMode = .fast,
+        resolution: VideoResolution = .p720, seed: UInt32
+    ) {
+        self.action = action
+        self.prompt = prompt
+        self.imageURL = imageURL
+        self.endImageURL = endImageURL
+        self.parentTaskID = parentTaskID
+        self.parentVideoID = parentVideoID
+        self.videoIndex = videoIndex
+        self.loop = loop
+        self.mode = mode
+        self.resolution = resolution
+        self.seed = seed
+    }
+
+    /// Credits: four videos cost what two grids in the same mode do.
+    public var cost: Int { mode.cost * 2 }
+}
+
+/// What a video task does.
+public enum VideoAction: String, Sendable, Codable, CaseIterable {
+    /// Four videos starting from an image.
+    case generate
+    /// Four videos going on from the last frame of an earlier video.
+    case extend
+}
+
+/// How many lines a video's frames have.
+public enum VideoResolution: String, Sendable, Codable, CaseIterable {
+    case p480 = "480p"
+    case p720 = "720p"
+
+    /// Frame height in pixels.
+    public var height: Int {
+        switch self {
+        case .p480: return 480
+        case .p720: return 720
+        }
+    }
+}
+
 /// A describe task's instructions.
 public struct DescribeCommand: Sendable, Equatable, Codable {
     /// The image: an http(s) URL, possibly one of this server's own image URLs.
@@ -192,7 +276,7 @@ public struct DescribeCommand: Sendable, Equatable, Codable {
 
 extension TaskCommand: Codable {
     private enum CodingKeys: String, CodingKey {
-        case kind, imagine, describe, shorten, edit
+        case kind, imagine, describe, shorten, edit, video
     }
 
     /// Decodes `{"kind": ..., "<kind>": {...}}`.
@@ -203,6 +287,7 @@ extension TaskCommand: Codable {
         case .describe: self = .describe(try container.decode(DescribeCommand.self, forKey: .describe))
         case .shorten: self = .shorten(try container.decode(ShortenCommand.self, forKey: .shorten))
         case .edits: self = .edit(try container.decode(EditCommand.self, forKey: .edit))
+        case .videos: self = .video(try container.decode(VideoCommand.self, forKey: .video))
         }
     }
 
@@ -215,6 +300,7 @@ extension TaskCommand: Codable {
         case .describe(let command): try container.encode(command, forKey: .describe)
         case .shorten(let command): try container.encode(command, forKey: .shorten)
         case .edit(let command): try container.encode(command, forKey: .edit)
+        case .video(let command): try container.encode(command, forKey: .video)
         }
     }
 }

@@ -32,6 +32,11 @@ public struct TaskResult: Sendable, Equatable, Codable {
         images.first { $0.role == role }
     }
 
+    /// The videos (0–3, in order) of a video task.
+    public var videos: [StoredImage] {
+        images.filter { $0.role.video != nil }.sorted { ($0.role.video ?? 0) < ($1.role.video ?? 0) }
+    }
+
     /// The quadrants (1–4, in order) kept as images of their own.
     public var quadrants: [StoredImage] {
         images.filter { $0.role.quadrant != nil }.sorted { ($0.role.quadrant ?? 0) < ($1.role.quadrant ?? 0) }
@@ -42,13 +47,13 @@ public struct TaskResult: Sendable, Equatable, Codable {
 public struct StoredImage: Sendable, Equatable, Codable {
     /// What the image is to its task.
     public var role: Role
-    /// The blob's name (`<task_id>.png`, `<task_id>@50.png`, `<task_id>-1.png`, ...).
+    /// The blob's name (`<task_id>.png`, `<task_id>@50.png`, `<task_id>-1.png`, `<task_id>-v0.mp4`, ...).
     public var name: String
     /// Pixels across.
     public var width: Int
     /// Pixels down.
     public var height: Int
-    /// `png` or `jpeg`.
+    /// `png`, `jpeg`, or `mp4` for a video.
     public var format: String
 
     /// Creates an image reference.
@@ -68,13 +73,19 @@ public struct StoredImage: Sendable, Equatable, Codable {
         case thumbnail
         /// Quadrant N (1 top left … 4 bottom right) of a grid.
         case quadrant(Int)
+        /// Video N (0–3) of a video task.
+        case video(Int)
+        /// The last frame of video N (0–3), which an `extend` starts from.
+        case lastFrame(Int)
 
-        /// `full`, `thumbnail`, `quadrant1` … `quadrant4`.
+        /// `full`, `thumbnail`, `quadrant1` … `quadrant4`, `video0` … `video3`, `lastframe0` … `lastframe3`.
         public var rawValue: String {
             switch self {
             case .full: return "full"
             case .thumbnail: return "thumbnail"
             case .quadrant(let n): return "quadrant\(n)"
+            case .video(let n): return "video\(n)"
+            case .lastFrame(let n): return "lastframe\(n)"
             }
         }
 
@@ -84,9 +95,22 @@ public struct StoredImage: Sendable, Equatable, Codable {
             case "full": self = .full
             case "thumbnail": self = .thumbnail
             default:
-                guard rawValue.hasPrefix("quadrant"), let n = Int(rawValue.dropFirst(8)), (1...4).contains(n) else { return nil }
-                self = .quadrant(n)
+                if rawValue.hasPrefix("quadrant"), let n = Int(rawValue.dropFirst(8)), (1...4).contains(n) {
+                    self = .quadrant(n)
+                } else if rawValue.hasPrefix("video"), let n = Int(rawValue.dropFirst(5)), (0...3).contains(n) {
+                    self = .video(n)
+                } else if rawValue.hasPrefix("lastframe"), let n = Int(rawValue.dropFirst(9)), (0...3).contains(n) {
+                    self = .lastFrame(n)
+                } else {
+                    return nil
+                }
             }
+        }
+
+        /// N for a video.
+        public var video: Int? {
+            if case .video(let n) = self { return n }
+            return nil
         }
 
         /// N for a quadrant.

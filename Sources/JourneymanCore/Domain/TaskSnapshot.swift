@@ -83,8 +83,8 @@ public struct TaskSnapshot: Sendable, Equatable {
     /// The imagine action (nil for describe tasks).
     public var action: ImagineAction? { command.imagine?.action }
 
-    /// The task whose image this one acts on.
-    public var parentID: String? { command.imagine?.parentTaskID }
+    /// The task whose image this one acts on (or whose video it extends).
+    public var parentID: String? { command.imagine?.parentTaskID ?? command.video?.parentTaskID }
 
     /// Whether the task waits for capacity (pending: queued behind limits or the workers).
     public var hold: Bool { state == .pending }

@@ -33,7 +33,7 @@ public enum TaskMode: String, Sendable, Codable, CaseIterable {
 
 /// Kind of task.
 public enum TaskKind: String, Sendable, Codable, CaseIterable {
-    case imagine, describe, shorten, edits
+    case imagine, describe, shorten, edits, videos
 
     /// Credits a describe costs (an imagine costs by its mode).
     public static let describeCost = 1

@@ -53,6 +53,44 @@ public struct EditSubmission: Sendable {
     }
 }
 
+/// A video task as a contract received it, before the domain's checks.
+public struct VideoSubmission: Sendable {
+    /// `generate` or `extend`.
+    public var action: VideoAction
+    /// What should happen.
+    public var prompt: String
+    /// The first frame (`generate`).
+    public var imageURL: String?
+    /// Where the video should end.
+    public var endImageURL: String?
+    /// The earlier result to go on from (`extend`).
+    public var videoID: String?
+    /// Which of its videos (0–3).
+    public var videoIndex: Int
+    /// Whether each video ends where it began.
+    public var loop: Bool
+    /// Speed and cost.
+    public var mode: TaskMode
+    /// Frame height.
+    public var resolution: VideoResolution
+
+    /// Creates a submission.
+    public init(
+        action: VideoAction, prompt: String, imageURL: String? = nil, endImageURL: String? = nil, videoID: String? = nil,
+        videoIndex: Int = 0, loop: Bool = false, mode: TaskMode = .fast, resolution: VideoResolution = .p720
+    ) {
+        self.action = action
+        self.prompt = prompt
+        self.imageURL = imageURL
+        self.endImageURL = endImageURL
+        self.videoID = videoID
+        self.videoIndex = videoIndex
+        self.loop = loop
+        self.mode = mode
+        self.resolution = resolution
+    }
+}
+
 /// How a task's results go out besides the answer to its request.
 public struct Callback: Sendable, Equatable {
     /// Where the finished task is POSTed.
@@ -195,6 +233,44 @@ public struct TaskSubmission: Sendable {
         return try await insert(.edit(command), identity: identity, traceID: traceID, acceptedRequest: acceptedRequest, callback: callback)
     }
 
+    /// Checks a video task (a prompt; a first frame to `generate` from, or a succeeded video task of the application
+    /// to `extend`) and stores it as pending; images are read by the worker.
+    public func video(
+        _ submission: VideoSubmission, identity: Identity, traceID: String, acceptedRequest: String, callback: Callback?
+    ) async throws -> TaskSnapshot {
+        let prompt = try PromptParser.parse(submission.prompt)
+        guard !prompt.text.isEmpty else { throw ServiceError(.badRequest, "field 'prompt' is required") }
+        if let word = moderation.firstHit(in: submission.prompt) {
+            throw ServiceError(.forbidden, "The prompt contains '\(word)', which this server does not accept.")
+        }
+        guard (0...3).contains(submission.videoIndex) else { throw ServiceError(.badRequest, "field 'video_index' must be 0 to 3") }
+        var parent: TaskSnapshot?
+        switch submission.action {
+        case .generate:
+            guard let imageURL = submission.imageURL, !imageURL.isEmpty else {
+                throw ServiceError(.badRequest, "field 'image_url' is required for action 'generate'")
+            }
+        case .extend:
+            guard let videoID = submission.videoID, !videoID.isEmpty else {
+                throw ServiceError(.badRequest, "field 'video_id' is required for action 'extend'")
+            }
+            guard let found = try await queries.task(imageID: videoID, applicationID: identity.applicationID), found.kind == .videos
+            else {
+                throw ServiceError(.badRequest, "video_id '\(videoID.prefix(40))' is unknown")
+            }
+            guard found.state == .succeeded else {
+                throw ServiceError(.badRequest, "the task of video_id '\(videoID)' has not succeeded (it is \(found.state.rawValue))")
+            }
+            parent = found
+        }
+        let command = VideoCommand(
+            action: submission.action, prompt: submission.prompt, imageURL: submission.imageURL, endImageURL: submission.endImageURL,
+            parentTaskID: parent?.id, parentVideoID: parent?.imageID, videoIndex: submission.videoIndex, loop: submission.loop,
+            mode: submission.mode, resolution: submission.resolution, seed: prompt.seed ?? UInt32.random(in: 0...UInt32.max)
+        )
+        return try await insert(.video(command), identity: identity, traceID: traceID, acceptedRequest: acceptedRequest, callback: callback)
+    }
+
     /// Stores a shorten task as pending, once its prompt parses and passes moderation.
     public func shorten(
         prompt: String, identity: Identity, traceID: String, acceptedRequest: String, callback: Callback?
@@ -223,7 +299,8 @@ public struct TaskSubmission: Sendable {
             traceID: traceID,
             command: command,
             acceptedRequest: acceptedRequest,
-            imageID: command.kind == .imagine || command.kind == .edits ? identifiers.imageID(at: date) : nil,
+            // Imagine and edit tasks get their image id at acceptance, video tasks their video id (kept in the same place).
+            imageID: [.imagine, .edits, .videos].contains(command.kind) ? identifiers.imageID(at: date) : nil,
             jobID: identifiers.uuid(),
             createdAt: createdAt,
             cost: command.cost,

@@ -193,6 +193,7 @@ public struct TaskWorker: Sendable {
         case .imagine(let command): return try await imagine(task, command, journal: journal, progress: progress)
         case .describe(let command): return try await describe(command, journal: journal)
         case .edit(let command): return try await edit(task, command, journal: journal, progress: progress)
+        case .video(let command): return try await video(task, command, journal: journal, progress: progress)
         case .shorten(let command):
             guard engine.capabilities.shorten else { throw ServiceError(.notImplemented, "shorten is not provided by the running engine") }
             return TaskResult(descriptions: try await engine.shorten(command.prompt))
@@ -250,26 +251,92 @@ public struct TaskWorker: Sendable {
         guard engine.capabilities.edits else {
             throw ServiceError(.notImplemented, "/midjourney/edits is not provided by the running engine")
         }
-        let image: EditJob.Image
-        if engine.capabilities.fetchesDescribeImages {
-            image = .url(command.imageURL)
-        } else {
-            let bytes = try await imageBytes(command.imageURL)
-            let header: ImageHeader
-            do {
-                header = try ImageHeader.read(bytes)
-            } catch {
-                throw ServiceError(.badRequest, "image_url is no PNG or JPEG image")
-            }
-            image = .encoded(
-                EncodedImage(bytes: bytes, format: header.format == .jpeg ? "jpeg" : "png", width: header.width, height: header.height))
-        }
+        let image = try await inputImage(command.imageURL, field: "image_url")
         var job = EditJob(
             taskID: task.id, prompt: try PromptParser.parse(command.prompt), promptText: command.prompt, seed: command.seed,
             mode: command.mode, image: image, mask: command.mask.map { [UInt8]($0) })
         job.journal = journal
         let output = try await engine.edit(job, progress: progress)
         return try await keep(output, taskID: task.id, split: command.splitImages, seed: command.seed)
+    }
+
+    /// An image a task names by URL, as the engine takes it: the URL itself for engines that fetch for themselves,
+    /// else its bytes (this server's own images from the blob store), which must be a PNG or a JPEG.
+    private func inputImage(_ url: String, field: String) async throws -> EditJob.Image {
+        if engine.capabilities.fetchesDescribeImages { return .url(url) }
+        let bytes = try await imageBytes(url)
+        let header: ImageHeader
+        do {
+            header = try ImageHeader.read(bytes)
+        } catch {
+            throw ServiceError(.badRequest, "\(field) is no PNG or JPEG image")
+        }
+        return .encoded(
+            EncodedImage(bytes: bytes, format: header.format == .jpeg ? "jpeg" : "png", width: header.width, height: header.height))
+    }
+
+    private func video(
+        _ task: TaskSnapshot, _ command: VideoCommand, journal: EngineJournal, progress: @escaping @Sendable (Int) -> Void
+    ) async throws -> TaskResult {
+        guard engine.capabilities.videos else {
+            throw ServiceError(.notImplemented, "/midjourney/videos is not provided by the running engine")
+        }
+        var start: EditJob.Image?
+        var parentLineage: String?
+        switch command.action {
+        case .generate:
+            guard let url = command.imageURL else { throw ServiceError(.badRequest, "field 'image_url' is required for action 'generate'") }
+            start = try await inputImage(url, field: "image_url")
+        case .extend:
+            guard let parentID = command.parentTaskID, let parent = try await queries.task(id: parentID), parent.state == .succeeded else {
+                throw ServiceError(.internalError, "The extended video's task is missing.")
+            }
+            parentLineage = parent.result?.lineage
+            // The last frame of the extended video, where the engine that made it kept one.
+            if let last = parent.result?.image(.lastFrame(command.videoIndex)), let bytes = try await blobs.get(last.name) {
+                start = .encoded(EncodedImage(bytes: bytes, format: last.format, width: last.width, height: last.height))
+            }
+        }
+        var job = VideoJob(
+            taskID: task.id, action: command.action, prompt: try PromptParser.parse(command.prompt), promptText: command.prompt,
+            seed: command.seed, mode: command.mode, resolution: command.resolution, loop: command.loop, start: start,
+            endImageURL: command.endImageURL, parentLineage: parentLineage, videoIndex: command.videoIndex)
+        job.journal = journal
+        let output = try await engine.video(job, progress: progress)
+        let stored = try await pool.run { try Self.encode(output, taskID: task.id) }
+        for (image, bytes) in stored {
+            try await blobs.put(image.name, bytes: bytes)
+        }
+        return TaskResult(images: stored.map(\.0), seed: command.seed, lineage: output.lineage)
+    }
+
+    /// A video result's blobs: the cover (full size and 50 % thumbnail), each video (`<id>-v<n>.mp4`) and each video's
+    /// last frame (`<id>-v<n>-last.png`), named after the task.
+    static func encode(_ output: VideoOutput, taskID: String) throws -> [(StoredImage, [UInt8])] {
+        var blobs = try encode(output.cover, taskID: taskID, split: false)
+        for (n, video) in output.videos.prefix(4).enumerated() {
+            blobs.append(
+                (
+                    StoredImage(role: .video(n), name: "\(taskID)-v\(n).mp4", width: output.width, height: output.height, format: "mp4"),
+                    video.mp4
+                ))
+            if let last = video.lastFrame {
+                let (bytes, width, height) = try pngBytes(of: last)
+                blobs.append((StoredImage(role: .lastFrame(n), name: "\(taskID)-v\(n)-last.png", width: width, height: height), bytes))
+            }
+        }
+        return blobs
+    }
+
+    /// An engine image as PNG bytes with its size (PNG bytes kept as they are).
+    private static func pngBytes(of image: EngineImage) throws -> ([UInt8], Int, Int) {
+        switch image {
+        case .pixels(let pixels): return (try PNG.encode(pixels), pixels.width, pixels.height)
+        case .encoded(let encoded) where encoded.format == "png": return (encoded.bytes, encoded.width, encoded.height)
+        case .encoded(let encoded):
+            let pixels = try ImageDecoder.decode(encoded.bytes, maxPixels: 100_000_000).image
+            return (try PNG.encode(pixels), pixels.width, pixels.height)
+        }
     }
 
     /// The full-size PNG, its 50 % thumbnail and (with `split`) the four quadrants, named after the task.
