@@ -135,6 +135,18 @@ extension JourneymanClient {
             .videos, Self.videoBody(action: "generate", prompt: prompt, options: options) { $0["image_url"] = .string(imageURL) })
     }
 
+    /// Submits an extend without waiting; answers the new task's id.
+    public func submitExtendVideo(_ videoID: String, index: Int = 0, prompt: String, options: VideoOptions = VideoOptions()) async throws
+        -> SubmittedTask
+    {
+        try await submit(
+            .videos,
+            Self.videoBody(action: "extend", prompt: prompt, options: options) {
+                $0["video_id"] = .string(videoID)
+                $0["video_index"] = .int(Int64(index))
+            })
+    }
+
     static func videoBody(action: String, prompt: String, options: VideoOptions, _ fill: (inout JSONObject) -> Void) -> JSONObject {
         var body = JSONObject()
         body["action"] = .string(action)

@@ -308,6 +308,95 @@ struct EditCommand: AsyncParsableCommand {
     }
 }
 
+/// `journeyman video`.
+struct VideoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "video",
+        abstract: "Four short videos from an image at a URL (--image), or going on from one video of an earlier result (--extend).",
+        discussion: """
+            The server fetches the first frame itself (http or https; PNG or JPEG). The answer has a video_id: pass it \
+            to --extend with --index (0–3) to go on from the end of that video. With --output NAME the four videos are \
+            saved as NAME-0.mp4 … NAME-3.mp4.
+
+            Examples:
+              journeyman video "waves rolling in, gulls overhead" --image https://example.com/coast.png --wait
+              journeyman video "the tide goes out" --extend 1259525319472185344 --index 2 --output tide
+              journeyman video "clouds drifting" --image https://example.com/sky.png --resolution 480p --loop --json
+
+            \(environmentNote)
+            """
+    )
+
+    @Argument(help: "What should happen in the video (quote it).")
+    var prompt: String
+
+    @Option(help: "The first frame's http(s) URL (to make new videos).")
+    var image: String?
+
+    @Option(help: "The video_id of an earlier result to go on from.")
+    var extend: String?
+
+    @Option(help: "Which of its four videos to go on from: 0, 1, 2 or 3.")
+    var index = 0
+
+    @Option(help: "480p or 720p (the server's default is 720p).")
+    var resolution: String?
+
+    @Option(help: "fast or turbo (the server's default is fast).")
+    var mode: String?
+
+    @Flag(help: "End each video where it began.")
+    var loop = false
+
+    @Flag(help: "Wait for the task: a live progress bar on a terminal (a line per change otherwise), then the result.")
+    var wait = false
+
+    @Option(name: .shortAndLong, help: "Save the four videos as NAME-0.mp4 … NAME-3.mp4 once they are done (implies --wait).")
+    var output: String?
+
+    @OptionGroup var format: JSONOption
+    @OptionGroup var client: ClientOptions
+
+    func validate() throws {
+        guard (image == nil) != (extend == nil) else { throw ValidationError("video takes one of --image URL or --extend VIDEO_ID") }
+        if let image {
+            let lowered = image.lowercased()
+            guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
+                throw ValidationError("'\(image)' is not an http(s) URL")
+            }
+        }
+        guard (0...3).contains(index) else { throw ValidationError("--index is 0, 1, 2 or 3, not \(index)") }
+        if let resolution, !["480p", "720p"].contains(resolution) {
+            throw ValidationError("--resolution takes 480p or 720p, not '\(resolution)'")
+        }
+        if let mode, !["fast", "turbo"].contains(mode) { throw ValidationError("--mode takes fast or turbo, not '\(mode)'") }
+    }
+
+    func run() async throws {
+        let client = try client.client()
+        let options = VideoOptions(mode: mode, resolution: resolution, loop: loop)
+        try await ClientRun.run(client) {
+            let submitted =
+                if let extend {
+                    try await client.submitExtendVideo(extend, index: index, prompt: prompt, options: options)
+                } else {
+                    try await client.submitVideo(imageURL: image ?? "", prompt: prompt, options: options)
+                }
+            guard wait || output != nil else {
+                if format.json {
+                    print(submitted.json)
+                } else {
+                    print("task_id: \(submitted.taskID)")
+                    print("Follow it with: journeyman wait \(submitted.taskID)")
+                }
+                return
+            }
+            let finished = try await ImageTaskFlow.follow(client, submitted.taskID, json: format.json)
+            try await ImageTaskFlow.show(finished, client: client, json: format.json, output: output)
+        }
+    }
+}
+
 /// `journeyman seed`.
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

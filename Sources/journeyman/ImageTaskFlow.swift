@@ -85,9 +85,33 @@ enum ImageTaskFlow {
             if output != nil { note("a describe task has no image to save", json: json) }
             return
         }
+        if let video = try? VideoResult(task) {
+            if !json { printVideo(video) }
+            if let output { try await save(video, client: client, to: output, json: json) }
+            return
+        }
         let image = try ImageResult(task, client: client)
         if !json { printImage(image) }
         if let output { try await save(image, to: output, json: json) }
+    }
+
+    /// A video result's links, its video id and how to extend it.
+    static func printVideo(_ video: VideoResult) {
+        print("task_id:   \(video.taskID)")
+        print("video_id:  \(video.videoID)")
+        if let cover = video.coverURL { print("cover:     \(cover)\(size(video.width, video.height))") }
+        for (index, url) in video.videoURLs.enumerated() { print("video \(index):   \(url)") }
+        print("next:      journeyman video \"PROMPT\" --extend \(video.videoID) --index 0|1|2|3")
+    }
+
+    /// Downloads the videos to `NAME-0.mp4` … `NAME-3.mp4` beside `output` (`NAME.mp4`, or a bare NAME).
+    static func save(_ video: VideoResult, client: JourneymanClient, to output: String, json: Bool) async throws {
+        let stem = output.lowercased().hasSuffix(".mp4") ? (output as NSString).deletingPathExtension : output
+        for (index, url) in video.videoURLs.enumerated() {
+            let path = "\(stem)-\(index).mp4"
+            try write(try await client.download(url), to: URL(fileURLWithPath: path))
+            note("saved \(path)", json: json)
+        }
     }
 
     /// The result's links, id and what may follow.

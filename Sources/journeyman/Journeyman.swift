@@ -24,7 +24,7 @@ struct Journeyman: AsyncParsableCommand {
                 name: "Calling the API (JOURNEYMAN_URL, JOURNEYMAN_TOKEN)",
                 subcommands: [
                     ImagineCommand.self, UpscaleCommand.self, VaryCommand.self, ZoomCommand.self, PanCommand.self, RerollCommand.self,
-                    EditCommand.self, DescribeCommand.self, SeedCommand.self, ShortenCommand.self, ShowTaskCommand.self,
+                    EditCommand.self, VideoCommand.self, DescribeCommand.self, SeedCommand.self, ShortenCommand.self, ShowTaskCommand.self,
                     ListTasksCommand.self,
                     CancelCommand.self, WaitCommand.self,
                 ]

@@ -200,6 +200,43 @@ struct CommandTests {
         }
     }
 
+    @Test func videoMakesFourVideosFromAnImageSavesThemAndExtendsOne() async throws {
+        try await LiveServer.with { live in
+            let grid = try await live.client.imagine("a harbour with boats --ar 16:9")
+            let upscaled = try await live.client.perform(.upscale2, on: grid.imageID)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-video-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let stem = directory.appendingPathComponent("harbour").path
+
+            let made = try await live.journeyman(
+                "video", "boats rocking on the water", "--image", try #require(upscaled.rawImageURL), "--resolution", "480p",
+                "--output", stem)
+            #expect(made.status == 0, "\(made.errors)")
+            let videoID = try #require(
+                made.output.split(separator: "\n").first { $0.hasPrefix("video_id:") }?.split(separator: " ").last.map(String.init))
+            for index in 0..<4 {
+                let saved = try Data(contentsOf: URL(fileURLWithPath: "\(stem)-\(index).mp4"))
+                // An MP4 file: its first box is ftyp.
+                #expect(saved.count > 100_000 && Array(saved[4..<8]) == Array("ftyp".utf8))
+            }
+
+            let extended = try await live.journeyman("video", "the harbour at night", "--extend", videoID, "--index", "3", "--json")
+            #expect(extended.status == 0, "\(extended.errors)")
+            let submitted = try JSONValue.parse(Array(extended.output.utf8)).objectValue
+            let finished = try await live.client.wait(for: try #require(submitted?["task_id"]?.stringValue))
+            let result = try VideoResult(finished)
+            #expect(result.videoURLs.count == 4)
+            #expect(result.videoID != videoID)
+
+            let both = try await live.journeyman("video", "boats", "--image", "https://example.com/a.png", "--extend", videoID)
+            #expect(both.status == 2)
+            let badIndex = try await live.journeyman("video", "boats", "--extend", videoID, "--index", "4")
+            #expect(badIndex.status == 2)
+            #expect(badIndex.errors.contains("--index is 0, 1, 2 or 3"))
+        }
+    }
+
     @Test func describeTakesAURLOrALocalFileAndShortenPrintsPrompts() async throws {
         try await LiveServer.with { live in
             let grid = try await live.client.imagine("a village by the sea --ar 3:2")
