@@ -319,6 +319,9 @@ enum ConsoleAssets {
           if (!record.id) { body.append(el("p", { textContent: "There is no such task." })); return; }
           const response = record.response || {};
           if (response.raw_image_url) body.append(el("img", { src: response.raw_image_url, alt: record.request.prompt || "", loading: "lazy", style: "max-width:100%" }));
+          (response.video_urls || []).forEach((url, index) => body.append(el("video", { src: url, controls: true, loop: true, muted: true,
+            preload: "metadata", poster: response.image_url || "", ariaLabel: "Video " + (index + 1), style: "max-width:100%;display:block" })));
+          if (record.request && record.request.video_id) body.append(el("p", { textContent: "Extends video " + record.request.video_id + " " }));
           const parent = record.request && record.request.image_id;
           if (parent) body.append(el("p", { textContent: "Made from image " + parent + " " }));
           const all = await api("/midjourney/tasks", { action: "retrieve_batch", limit: 100 });

@@ -325,6 +325,59 @@ struct ConsoleBrowserTests {
         return Mask(image: try PNG.decode([UInt8](png)))
     }
 
+    @Test("A video task's page plays its four videos in the browser: Chromium decodes the server's H.264 from first to last frame")
+    func aVideoTaskPagePlaysItsVideos() async throws {
+        let port = try freePort()
+        let base = "http://127.0.0.1:\(port)"
+        let server = try await TestServer.make(workers: 2, port: port) { $0.publicURL = base }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.server.application.runService() }
+            defer { group.cancelAll() }
+            try await Browser.waitUntilListening(base + "/console")
+            let videoTask = try await server.testLive { api in
+                let grid = try await api.imagine(#"{"prompt":"a field of sunflowers --ar 3:2"}"#).response()
+                let upscale = try await api.imagine(#"{"action":"upscale3","image_id":"\#(grid.string("image_id")!)"}"#).response()
+                let reply = try await api.post(
+                    "/midjourney/videos",
+                    #"{"prompt":"a breeze through the flowers","image_url":"\#(upscale.string("raw_image_url")!)","resolution":"480p","async":true}"#
+                )
+                let record = try await api.waitForRecord(try #require(reply.object.string("task_id")))
+                #expect(record.string("state") == "succeeded", "\(record)")
+                return try #require(record.string("id"))
+            }
+            let browser = try await Browser.start()
+            do {
+                try await browser.resize(width: 1280, height: 900)
+                try await browser.open(base + "/console")
+                try await signIn(browser, token: server.token)
+                try await browser.open(base + "/console#task/" + videoTask)
+                // Each video is loaded, then sought to its end: the browser's decoder shows 720×480 pictures (480 lines,
+                // 3:2) for five seconds, and raises no error.
+                let played = try await browser.waitFor("four videos decoded to their last frame", seconds: 60) {
+                    try await browser.execute(
+                        """
+                        const videos = [...document.querySelectorAll('#task-body video')];
+                        if (videos.length !== 4) return null;
+                        for (const v of videos) {
+                          if (v.error) return 'error ' + v.error.code + ' ' + v.error.message;
+                          if (v.readyState < 1) return null;
+                          if (v.currentTime < 4.5) { v.currentTime = 4.95; return null; }
+                          if (v.seeking || v.readyState < 2) return null;
+                        }
+                        return videos.map((v) => [v.videoWidth, v.videoHeight, Math.round(v.duration * 10) / 10].join('x')).join(' ');
+                        """) as? String
+                }
+                #expect(played == Array(repeating: "720x480x5", count: 4).joined(separator: " "), "\(played)")
+                try await browser.screenshot(named: "video-task-1280")
+            } catch {
+                try? await browser.screenshot(named: "video-failure")
+                await browser.stop()
+                throw error
+            }
+            await browser.stop()
+        }
+    }
+
     private func signIn(_ browser: Browser, token: String) async throws {
         let field = try await browser.find(xpath: "//input[@id=//label[normalize-space()='Token']/@for]")
         try await browser.type(field, token)
