@@ -46,7 +46,8 @@ public struct HTTPImageFetcher: ImageFetcher {
     private func fetchOnce(_ url: String, maxBytes: Int, client: HTTPClient) async throws -> Fetched {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
-        request.headers.add(name: "accept", value: "image/png, image/jpeg")
+        // Images mostly; an upstream video's MP4 files come through here too.
+        request.headers.add(name: "accept", value: "image/png, image/jpeg, video/mp4;q=0.9, */*;q=0.1")
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: timeout)
