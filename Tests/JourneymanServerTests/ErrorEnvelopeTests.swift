@@ -59,7 +59,11 @@ struct ErrorEnvelopeTests {
                 code: "api_not_implemented")
             expectEnvelope(
                 try await api.post("/midjourney/tasks", #"{"action":"delete","id":"x"}"#), status: .badRequest, code: "api_not_implemented")
-            expectEnvelope(try await api.post("/midjourney/videos", #"{"prompt":"x"}"#), status: .badRequest, code: "api_not_implemented")
+            expectEnvelope(
+                try await api.post("/midjourney/videos", #"{"action":"remix","prompt":"x","image_url":"https://example.com/a.png"}"#),
+                status: .badRequest, code: "api_not_implemented")
+            // The local engine does not translate.
+            expectEnvelope(try await api.post("/midjourney/translate", #"{"content":"x"}"#), status: .badRequest, code: "api_not_implemented")
         }
     }
 
