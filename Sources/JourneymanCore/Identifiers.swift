@@ -25,7 +25,7 @@ public final class IdentifierFactory: Sendable {
 
     /// A lowercase UUID v4.
     public func uuid() -> String {
-        UUID().uuidString.lowercased()
+        RandomUUID.make()
     }
 
     /// 24 lowercase hex digits: 4 bytes of seconds, 5 machine bytes, a 3-byte counter.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
+import JourneymanCore
 import Logging
 import MidjourneyAPI
 import NIOCore
@@ -225,7 +226,7 @@ final class HTTPDetailsHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard !closing else { return }
         closing = true
         let envelope = ErrorEnvelope(
-            code: ErrorCode.badRequest.rawValue, message: "The request is not valid HTTP/1.1.", traceID: UUID().uuidString.lowercased())
+            code: ErrorCode.badRequest.rawValue, message: "The request is not valid HTTP/1.1.", traceID: RandomUUID.make())
         let body = (try? JSONCoding.encoder.encode(envelope)) ?? Data()
         let head = HTTPResponse(
             status: .badRequest,

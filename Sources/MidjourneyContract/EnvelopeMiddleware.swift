@@ -41,7 +41,7 @@ public struct EnvelopeMiddleware<Context: IdentifiedRequestContext>: RouterMiddl
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        context.traceID = UUID().uuidString.lowercased()
+        context.traceID = RandomUUID.make()
         context.logger[metadataKey: "trace_id"] = "\(context.traceID)"
         var response: Response
         do {

@@ -277,7 +277,7 @@ struct ServeCommand: AsyncParsableCommand {
                 handler.logLevel = level
                 return handler
             }
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = TextLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
