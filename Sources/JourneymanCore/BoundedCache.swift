@@ -4,10 +4,15 @@ import Synchronization
 /// two generations, and when the newer one is full the older is dropped whole. Reading an entry of the older
 /// generation moves it to the newer, so what is used stays while what is not ages out, at O(1) a call.
 public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private struct Generations {
-        var current: [Key: Value] = [:]
-        var previous: [Key: Value] = [:]
+    @usableFromInline
+    struct Generations {
+        @usableFromInline var current: [Key: Value] = [:]
+        @usableFromInline var previous: [Key: Value] = [:]
 
+        @usableFromInline
+        init() {}
+
+        @inlinable
         mutating func insert(_ value: Value, for key: Key, half: Int) {
             if current[key] == nil, current.count >= half {
                 previous = current
@@ -18,7 +23,9 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Send
         }
     }
 
-    private let generations = Mutex(Generations())
+    // Inlinable, so that each client module specialises the lookups for its own key and value types.
+    @usableFromInline
+    let generations = Mutex(Generations())
     /// Most entries held.
     public let capacity: Int
 
@@ -28,6 +35,7 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Send
     }
 
     /// The value of `key`, if it is held.
+    @inlinable
     public func value(for key: Key) -> Value? {
         let half = capacity / 2
         return generations.withLock { generations -> Value? in
@@ -39,6 +47,7 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Send
     }
 
     /// Holds `value` under `key`, replacing what was there.
+    @inlinable
     public func set(_ value: Value, for key: Key) {
         let half = capacity / 2
         generations.withLock { $0.insert(value, for: key, half: half) }

@@ -106,7 +106,7 @@ public enum TokenHasher {
 
     /// Hex SHA-256 of a token.
     public static func hash(_ token: String) -> String {
-        Hex.lowercase(SHA256.hash(data: Array(token.utf8)))
+        SHA256.hash(data: Array(token.utf8)).withUnsafeBytes { Hex.lowercase($0) }
     }
 
     private static func randomBytes(_ count: Int) -> [UInt8] {

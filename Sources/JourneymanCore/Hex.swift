@@ -1,15 +1,19 @@
 /// Lowercase hexadecimal text of bytes (ids, digests), two digits a byte.
 public enum Hex {
     /// The bytes as lowercase hex digits.
-    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+    public static func lowercase(_ bytes: some Collection<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+            var position = 0
+            for byte in bytes {
+                text[position] = digit(byte >> 4)
+                text[position + 1] = digit(byte & 0x0F)
+                position += 2
+            }
+            return position
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static func digit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
 }

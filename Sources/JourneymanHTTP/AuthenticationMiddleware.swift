@@ -28,7 +28,7 @@ public struct AuthenticationMiddleware<Context: IdentifiedRequestContext>: Route
 
     /// `Authorization: Bearer <token>`, or the header's bare value.
     public static func bearerToken(_ request: Request) -> String? {
-        guard let header = request.headers[.authorization] else { return nil }
+        guard let header = request.headers.single(.authorization) else { return nil }
         // The usual ASCII header without Foundation (this runs on every request); anything else the long way.
         if header.utf8.allSatisfy({ $0 < 0x80 }) {
             var bytes = Substring(header).utf8[...]
@@ -44,7 +44,8 @@ public struct AuthenticationMiddleware<Context: IdentifiedRequestContext>: Route
             }
             return String(Substring(bytes))
         }
-        guard var value = request.headers[.authorization]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        var value = header.trimmingCharacters(in: .whitespaces)
+        guard !value.isEmpty else { return nil }
         if value.lowercased().hasPrefix("bearer ") { value = String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
         return value
     }

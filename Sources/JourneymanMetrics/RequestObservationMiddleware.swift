@@ -21,7 +21,7 @@ public struct RequestObservationMiddleware<Context: IdentifiedRequestContext>: R
         do {
             var response = try await next(request, context)
             let status = response.status.code
-            let traceID = response.headers[.traceID]
+            let traceID = response.headers.single(.traceID)
             guard response.body.contentLength == nil else {
                 // A body of known length is written at once: reported now, without wrapping the hot path's buffer.
                 report(request: request, context: context, status: status, traceID: traceID, started: started)

@@ -13,7 +13,7 @@ public enum UpstreamCallbacks {
     /// submitted before it still reach this server) and tells nothing of the token.
     public static func secret(for settings: UpstreamSettings) -> String {
         let digest = SHA256.hash(data: Data("journeyman upstream callback\u{0}\(settings.name)\u{0}\(settings.token)".utf8))
-        return Hex.lowercase(digest.prefix(20))
+        return digest.withUnsafeBytes { Hex.lowercase($0.prefix(20)) }
     }
 
     /// Whether `given` is `expected`, in a time that does not depend on where they differ.

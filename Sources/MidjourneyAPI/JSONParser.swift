@@ -146,15 +146,19 @@ struct JSONParser: ~Copyable {
     private mutating func parseString() throws(RequestError) -> String {
         position += 1
         let start = position
+        var highBits: UInt8 = 0
         // Fast path: no escapes, so the string is the bytes between the quotes.
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
                 position += 1
+                // ASCII needs no validation (and decoding it is the specialised, cheap path); anything else is checked.
+                if highBits < 0x80 { return String(decoding: slice, as: UTF8.self) }
                 guard let string = String(validating: slice, as: UTF8.self) else { throw invalid() }
                 return string
             }
+            highBits |= byte
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw invalid() }
             position += 1
