@@ -23,7 +23,8 @@ struct TextLogHandlerTests {
         logger.info("request", metadata: ["status": "200", "trace_id": "t-2"])
         let line = try #require(lines.all.first)
         #expect(lines.all.count == 1)
-        let pattern = #/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z info journeyman : application_id=app-7 status=200 trace_id=t-2 \[[^\]]+\] request\n$/#
+        let pattern =
+            #/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z info journeyman : application_id=app-7 status=200 trace_id=t-2 \[[^\]]+\] request\n$/#
         #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
     }
 }
