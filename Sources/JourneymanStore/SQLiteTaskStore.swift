@@ -765,7 +765,8 @@ public final class SQLiteTaskStore: TaskStore {
     /// Runs a task query (one that selects `taskColumns`) and reads its rows from SQLite by position. GRDB's `Row`
     /// builds a table of the statement's lowercased column names for every row it makes: 2 % of a pending retrieve.
     private static func tasks(_ statement: Statement, _ arguments: StatementArguments) throws -> [TaskSnapshot] {
-        try statement.setArguments(arguments)
+        // Every task query's arguments are made for its own placeholders: GRDB need not count them again.
+        statement.setUncheckedArguments(arguments)
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
         var tasks: [TaskSnapshot] = []
@@ -777,7 +778,7 @@ public final class SQLiteTaskStore: TaskStore {
                     resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
                     sql: statement.sql)
             }
-            tasks.append(try task(TaskColumns(handle: handle, sql: statement.sql)))
+            tasks.append(try task(TaskColumns(handle: handle)))
         }
     }
 
@@ -796,7 +797,6 @@ public final class SQLiteTaskStore: TaskStore {
     /// The current row of a stepped statement, read by column position.
     private struct TaskColumns {
         let handle: SQLiteStatement
-        let sql: String
 
         func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
 
@@ -807,8 +807,7 @@ public final class SQLiteTaskStore: TaskStore {
 
         func text(_ index: Int32) throws -> String {
             guard let text = optionalText(index) else {
-                throw DatabaseError(
-                    resultCode: .SQLITE_MISMATCH, message: "column \(taskColumnNames[Int(index)]) of a task is NULL", sql: sql)
+                throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "column \(taskColumnNames[Int(index)]) of a task is NULL")
             }
             return text
         }
