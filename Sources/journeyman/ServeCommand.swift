@@ -272,12 +272,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard format == "text" || format == "json" else { throw ValidationError("--log-format must be text or json") }
 
         LoggingSystem.bootstrap { label in
-            if format == "json" {
-                var handler = JSONLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
-            var handler = TextLogHandler.standardError(label: label)
+            var handler = LineLogHandler.standardError(label: label, format: format == "json" ? .json : .text)
             handler.logLevel = level
             return handler
         }

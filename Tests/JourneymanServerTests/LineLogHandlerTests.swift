@@ -4,8 +4,8 @@ import Logging
 import Synchronization
 import Testing
 
-@Suite("The text log handler")
-struct TextLogHandlerTests {
+@Suite("The line log handler")
+struct LineLogHandlerTests {
     final class Lines: Sendable {
         let written = Mutex<[String]>([])
         func append(_ line: String) { written.withLock { $0.append(line) } }
@@ -15,7 +15,7 @@ struct TextLogHandlerTests {
     @Test("A line has the time, level, label, the metadata by key (the event's winning) and the message; quieter levels write nothing")
     func aLineHasItsFieldsAndMetadataInKeyOrder() throws {
         let lines = Lines()
-        var logger = Logger(label: "journeyman") { label in TextLogHandler(label: label) { lines.append($0) } }
+        var logger = Logger(label: "journeyman") { label in LineLogHandler(label: label, format: .text) { lines.append($0) } }
         logger.logLevel = .info
         logger[metadataKey: "trace_id"] = "t-1"
         logger[metadataKey: "application_id"] = "app-7"
