@@ -78,21 +78,11 @@ enum FFmpeg {
         if let slot = arguments.firstIndex(of: "{input}") { arguments[slot] = file.path } else { arguments.append(file.path) }
         let finalArguments = arguments
         return try await blocking {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
-            process.arguments = finalArguments
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            let said = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0, said.isEmpty else {
-                throw Failure(description: "\(tool) exited \(process.terminationStatus): \(String(decoding: said, as: UTF8.self))")
+            let ran = try runProcessBlocking(URL(fileURLWithPath: "/usr/bin/\(tool)"), finalArguments)
+            guard ran.status == 0, ran.errors.isEmpty else {
+                throw Failure(description: "\(tool) exited \(ran.status): \(String(decoding: ran.errors, as: UTF8.self))")
             }
-            return [UInt8](data)
+            return [UInt8](ran.output)
         }
     }
 }

@@ -213,11 +213,7 @@ public struct TaskSubmission: Sendable {
     public func edit(
         _ submission: EditSubmission, identity: Identity, traceID: String, acceptedRequest: String, callback: Callback?
     ) async throws -> TaskSnapshot {
-        let prompt = try PromptParser.parse(submission.prompt)
-        guard !prompt.text.isEmpty else { throw ServiceError(.badRequest, "field 'prompt' is required") }
-        if let word = moderation.firstHit(in: submission.prompt) {
-            throw ServiceError(.forbidden, "The prompt contains '\(word)', which this server does not accept.")
-        }
+        let prompt = try requiredPrompt(submission.prompt)
         var mask: Data?
         if let text = submission.mask, !text.isEmpty {
             // Checking a mask decodes it: such decodes share the server's one decode budget.
@@ -238,11 +234,7 @@ public struct TaskSubmission: Sendable {
     public func video(
         _ submission: VideoSubmission, identity: Identity, traceID: String, acceptedRequest: String, callback: Callback?
     ) async throws -> TaskSnapshot {
-        let prompt = try PromptParser.parse(submission.prompt)
-        guard !prompt.text.isEmpty else { throw ServiceError(.badRequest, "field 'prompt' is required") }
-        if let word = moderation.firstHit(in: submission.prompt) {
-            throw ServiceError(.forbidden, "The prompt contains '\(word)', which this server does not accept.")
-        }
+        let prompt = try requiredPrompt(submission.prompt)
         guard (0...3).contains(submission.videoIndex) else { throw ServiceError(.badRequest, "field 'video_index' must be 0 to 3") }
         var parent: TaskSnapshot?
         switch submission.action {
@@ -269,6 +261,16 @@ public struct TaskSubmission: Sendable {
             mode: submission.mode, resolution: submission.resolution, seed: prompt.seed ?? UInt32.random(in: 0...UInt32.max)
         )
         return try await insert(.video(command), identity: identity, traceID: traceID, acceptedRequest: acceptedRequest, callback: callback)
+    }
+
+    /// A prompt that must say something: parsed, and passed by moderation.
+    private func requiredPrompt(_ text: String) throws -> ParsedPrompt {
+        let prompt = try PromptParser.parse(text)
+        guard !prompt.text.isEmpty else { throw ServiceError(.badRequest, "field 'prompt' is required") }
+        if let word = moderation.firstHit(in: text) {
+            throw ServiceError(.forbidden, "The prompt contains '\(word)', which this server does not accept.")
+        }
+        return prompt
     }
 
     /// Stores a shorten task as pending, once its prompt parses and passes moderation.
