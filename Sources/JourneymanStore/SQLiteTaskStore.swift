@@ -9,6 +9,11 @@ public final class SQLiteTaskStore: TaskStore {
     private let pool: DatabasePool
     private let closed = Atomic<Bool>(false)
     private let submits: SubmitGroup<PendingInsert>
+    /// Read-only connections for the reads of the request path (one statement each), taken in turn: a read makes one
+    /// hop to its connection's queue and one back. A read of the pool makes two hops out, one to wait for a free reader
+    /// and one to that reader's queue: the hand-offs between threads were most of a pending retrieve's time.
+    private let readLanes: [DatabaseQueue]
+    private let nextReadLane = Atomic<UInt>(0)
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -20,6 +25,10 @@ public final class SQLiteTaskStore: TaskStore {
         let pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
         self.pool = pool
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        readOnly.busyMode = .timeout(10)
+        readLanes = try (0..<2).map { _ in try DatabaseQueue(path: path, configuration: readOnly) }
         submits = SubmitGroup { items in try await pool.write { db in try Self.insertGroup(items, db) } }
     }
 
@@ -682,8 +691,10 @@ public final class SQLiteTaskStore: TaskStore {
     public func close() async {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
         let pool = pool
+        let lanes = readLanes
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let thread = Thread {
+                for lane in lanes { try? lane.close() }
                 _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
                 try? pool.close()
                 continuation.resume()
@@ -708,11 +719,12 @@ public final class SQLiteTaskStore: TaskStore {
         try await quickRead { db in try Self.tasks(db.cachedStatement(sql: sql), arguments).first }
     }
 
-    /// A read of one statement: its block runs on a reader's queue and the answer resumes the caller, with one hop
-    /// each way (GRDB's async `read` makes two, the first to wait for a free reader).
+    /// A read of one statement: its block runs on a read lane's queue and the answer resumes the caller, with one hop
+    /// each way.
     private func quickRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withUnsafeThrowingContinuation { continuation in
-            pool.asyncUnsafeRead { database in
+        let lane = readLanes[Int(nextReadLane.wrappingAdd(1, ordering: .relaxed).oldValue % UInt(readLanes.count))]
+        return try await withUnsafeThrowingContinuation { continuation in
+            lane.asyncUnsafeRead { database in
                 continuation.resume(with: Result { try body(try database.get()) })
             }
         }
