@@ -32,18 +32,20 @@ struct VideoController<Context: IdentifiedRequestContext>: Sendable {
         var status = HTTPResponse.Status.ok
         var range = 0..<bytes.count
         if let header = request.headers[.range], request.headers[.ifRange].map({ $0 == etag }) ?? true {
-            guard let asked = Self.byteRange(header, length: bytes.count) else {
+            switch Self.byteRange(header, length: bytes.count) {
+            case .whole:
+                break
+            case .part(let asked):
+                range = asked
+                status = .partialContent
+                headers[.contentRange] = "bytes \(asked.lowerBound)-\(asked.upperBound - 1)/\(bytes.count)"
+            case .unsatisfiable:
                 var response = APIError(
                     .badRequest, "The range '\(header.prefix(60))' is outside the video's \(bytes.count) bytes.", traceID: context.traceID,
                     status: .rangeNotSatisfiable
                 ).makeResponse()
                 response.headers[.contentRange] = "bytes */\(bytes.count)"
                 return response
-            }
-            if let asked {
-                range = asked
-                status = .partialContent
-                headers[.contentRange] = "bytes \(asked.lowerBound)-\(asked.upperBound - 1)/\(bytes.count)"
             }
         }
         headers[.contentLength] = String(range.count)
@@ -52,23 +54,31 @@ struct VideoController<Context: IdentifiedRequestContext>: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
 
-    /// The bytes one `Range` header asks for: nil (outer) when it cannot be satisfied; nil (inner) when it is not a
-    /// single byte range this server answers (several ranges, another unit, a malformed value): then the whole body.
-    static func byteRange(_ header: String, length: Int) -> Range<Int>?? {
-        guard header.hasPrefix("bytes="), !header.contains(",") else { return .some(nil) }
+    /// What one `Range` header asks of a body of `length` bytes.
+    enum ByteRange: Equatable {
+        /// Not a single byte range this server answers (several ranges, another unit, a malformed value): the whole body.
+        case whole
+        /// These bytes.
+        case part(Range<Int>)
+        /// A range that starts past the end: 416.
+        case unsatisfiable
+    }
+
+    static func byteRange(_ header: String, length: Int) -> ByteRange {
+        guard header.hasPrefix("bytes="), !header.contains(",") else { return .whole }
         let spec = header.dropFirst(6).filter { $0 != " " }
-        guard let dash = spec.firstIndex(of: "-") else { return .some(nil) }
+        guard let dash = spec.firstIndex(of: "-") else { return .whole }
         let first = spec[..<dash], last = spec[spec.index(after: dash)...]
         if first.isEmpty {
             // The last N bytes.
-            guard let suffix = Int(last), suffix >= 0 else { return .some(nil) }
-            guard suffix > 0, length > 0 else { return nil }
-            return .some(max(0, length - suffix)..<length)
+            guard let suffix = Int(last), suffix >= 0 else { return .whole }
+            guard suffix > 0, length > 0 else { return .unsatisfiable }
+            return .part(max(0, length - suffix)..<length)
         }
-        guard let start = Int(first), start >= 0 else { return .some(nil) }
-        guard start < length else { return nil }
-        if last.isEmpty { return .some(start..<length) }
-        guard let end = Int(last), end >= start else { return .some(nil) }
-        return .some(start..<(min(end, length - 1) + 1))
+        guard let start = Int(first), start >= 0 else { return .whole }
+        guard start < length else { return .unsatisfiable }
+        if last.isEmpty { return .part(start..<length) }
+        guard let end = Int(last), end >= start else { return .whole }
+        return .part(start..<(min(end, length - 1) + 1))
     }
 }

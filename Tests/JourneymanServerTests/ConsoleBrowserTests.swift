@@ -22,18 +22,27 @@ struct ConsoleBrowserTests {
         let victim = try await Administration(store: store).createCredential(
             name: "victim", applicationID: nil, scopes: Set(APIScope.allCases), credits: 10)
 
+        try await withBrowser(on: server, base: base, failure: "failure") { browser in
+            print("ConsoleBrowserTests: chromium session \(browser.session) on chromedriver port \(browser.driverPort) for \(base)")
+            try await scenario(
+                browser, base: base, token: server.token, admin: admin.token, victim: victim.token, port: port, store: store)
+        }
+    }
+
+    /// Runs `server`'s application, waits until its console answers, starts a browser and runs `scenario` with it;
+    /// a failure leaves a screenshot named `failure`. The browser is stopped either way.
+    private func withBrowser(
+        on server: TestServer, base: String, failure: String, _ scenario: (Browser) async throws -> Void
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.server.application.runService() }
             defer { group.cancelAll() }
             try await Browser.waitUntilListening(base + "/console")
-            print("ConsoleBrowserTests: journeyman listens at \(base)")
             let browser = try await Browser.start()
-            print("ConsoleBrowserTests: chromium session \(browser.session) on chromedriver port \(browser.driverPort)")
             do {
-                try await scenario(
-                    browser, base: base, token: server.token, admin: admin.token, victim: victim.token, port: port, store: store)
+                try await scenario(browser)
             } catch {
-                try? await browser.screenshot(named: "failure")
+                try? await browser.screenshot(named: failure)
                 await browser.stop()
                 throw error
             }
@@ -222,19 +231,8 @@ struct ConsoleBrowserTests {
         let port = try freePort()
         let base = "http://127.0.0.1:\(port)"
         let server = try await TestServer.make(workers: 2, port: port) { $0.publicURL = base }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.server.application.runService() }
-            defer { group.cancelAll() }
-            try await Browser.waitUntilListening(base + "/console")
-            let browser = try await Browser.start()
-            do {
-                try await keyboardScenario(browser, base: base, token: server.token, store: server.server.store)
-            } catch {
-                try? await browser.screenshot(named: "keyboard-failure")
-                await browser.stop()
-                throw error
-            }
-            await browser.stop()
+        try await withBrowser(on: server, base: base, failure: "keyboard-failure") { browser in
+            try await keyboardScenario(browser, base: base, token: server.token, store: server.server.store)
         }
     }
 
@@ -330,10 +328,7 @@ struct ConsoleBrowserTests {
         let port = try freePort()
         let base = "http://127.0.0.1:\(port)"
         let server = try await TestServer.make(workers: 2, port: port) { $0.publicURL = base }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.server.application.runService() }
-            defer { group.cancelAll() }
-            try await Browser.waitUntilListening(base + "/console")
+        try await withBrowser(on: server, base: base, failure: "video-failure") { browser in
             let videoTask = try await server.testLive { api in
                 let grid = try await api.imagine(#"{"prompt":"a field of sunflowers --ar 3:2"}"#).response()
                 let upscale = try await api.imagine(#"{"action":"upscale3","image_id":"\#(grid.string("image_id")!)"}"#).response()
@@ -345,36 +340,28 @@ struct ConsoleBrowserTests {
                 #expect(record.string("state") == "succeeded", "\(record)")
                 return try #require(record.string("id"))
             }
-            let browser = try await Browser.start()
-            do {
-                try await browser.resize(width: 1280, height: 900)
-                try await browser.open(base + "/console")
-                try await signIn(browser, token: server.token)
-                try await browser.open(base + "/console#task/" + videoTask)
-                // Each video is loaded, then sought to its end: the browser's decoder shows 720×480 pictures (480 lines,
-                // 3:2) for five seconds, and raises no error.
-                let played = try await browser.waitFor("four videos decoded to their last frame", seconds: 60) {
-                    try await browser.execute(
-                        """
-                        const videos = [...document.querySelectorAll('#task-body video')];
-                        if (videos.length !== 4) return null;
-                        for (const v of videos) {
-                          if (v.error) return 'error ' + v.error.code + ' ' + v.error.message;
-                          if (v.readyState < 1) return null;
-                          if (v.currentTime < 4.5) { v.currentTime = 4.95; return null; }
-                          if (v.seeking || v.readyState < 2) return null;
-                        }
-                        return videos.map((v) => [v.videoWidth, v.videoHeight, Math.round(v.duration * 10) / 10].join('x')).join(' ');
-                        """) as? String
-                }
-                #expect(played == Array(repeating: "720x480x5", count: 4).joined(separator: " "), "\(played)")
-                try await browser.screenshot(named: "video-task-1280")
-            } catch {
-                try? await browser.screenshot(named: "video-failure")
-                await browser.stop()
-                throw error
+            try await browser.resize(width: 1280, height: 900)
+            try await browser.open(base + "/console")
+            try await signIn(browser, token: server.token)
+            try await browser.open(base + "/console#task/" + videoTask)
+            // Each video is loaded, then sought to its end: the browser's decoder shows 720×480 pictures (480 lines,
+            // 3:2) for five seconds, and raises no error.
+            let played = try await browser.waitFor("four videos decoded to their last frame", seconds: 60) {
+                try await browser.execute(
+                    """
+                    const videos = [...document.querySelectorAll('#task-body video')];
+                    if (videos.length !== 4) return null;
+                    for (const v of videos) {
+                      if (v.error) return 'error ' + v.error.code + ' ' + v.error.message;
+                      if (v.readyState < 1) return null;
+                      if (v.currentTime < 4.5) { v.currentTime = 4.95; return null; }
+                      if (v.seeking || v.readyState < 2) return null;
+                    }
+                    return videos.map((v) => [v.videoWidth, v.videoHeight, Math.round(v.duration * 10) / 10].join('x')).join(' ');
+                    """) as? String
             }
-            await browser.stop()
+            #expect(played == Array(repeating: "720x480x5", count: 4).joined(separator: " "), "\(played)")
+            try await browser.screenshot(named: "video-task-1280")
         }
     }
 
