@@ -261,7 +261,7 @@ public struct MidjourneyRoutes<Context: IdentifiedRequestContext>: Sendable {
     /// Answers at once with the task id, or waits for the finished body (504 after `timeout`).
     private func deliver(_ task: TaskSnapshot, asynchronously: Bool, timeout: Double, context: Context) async throws -> Response {
         if asynchronously {
-            return JSONResponse.make(CreatedResponse(taskID: task.id, traceID: context.traceID))
+            return JSONResponse.raw(CreatedResponse(taskID: task.id, traceID: context.traceID).serialized())
         }
         guard let finished = try await domain.following.waitUntilFinished(task.id, timeout: timeout) else {
             throw ServiceError(

@@ -79,3 +79,51 @@ struct GroupCommitTests {
         await store.close()
     }
 }
+
+/// The write-ahead log is copied back into the database file by a connection beside the writer.
+@Suite("SQLite checkpoints beside the writer", .timeLimit(.minutes(2)))
+struct CheckpointTests {
+    @Test("Many group commits leave the log bounded, checkpointed beside the writer, with every task kept")
+    func manyGroupCommitsLeaveTheLogBounded() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-wal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("journeyman.sqlite").path
+        let store = try SQLiteTaskStore(path: path)
+        let application = try await makeApplication(store, credits: 1_000_000)
+        let bounds = store.checkpoints
+        // Tasks of about two pages each, submitted 64 at a time so that they commit in groups: half again the log's
+        // bound in all.
+        let request = "{\"prompt\":\"" + String(repeating: "a castle on a hill ", count: 200) + "\"}"
+        var ids: [String] = []
+        var largestLog = 0
+        for round in 0..<(Int(bounds.atMost) * 3 / 4 / 64 + 1) {
+            let tasks = (0..<64).map { index in
+                var task = makeTask(application.id, createdAt: Double(round * 64 + index))
+                task.acceptedRequest = request
+                return task
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in tasks { group.addTask { try await store.insertTask(task, limits: .none) } }
+                try await group.waitForAll()
+            }
+            ids += tasks.map(\.id)
+            largestLog = max(largestLog, Self.fileSize(path + "-wal"))
+        }
+        // A frame is a 24-byte header and a 4 KiB page; the log may pass its bound by one group's commit.
+        let frame = 24 + 4096
+        #expect(largestLog <= (Int(bounds.atMost) + 64 * 8) * frame + 32, "the log stayed within its bound: \(largestLog) bytes")
+        #expect(store.checkpoints.passes > 0, "checkpoints ran beside the writer")
+        #expect(Self.fileSize(path) > ids.count * 2048, "the tasks' pages were copied into the database file")
+        await store.close()
+        #expect(Self.fileSize(path + "-wal") == 0, "closing empties the log")
+
+        let reopened = try SQLiteTaskStore(path: path)
+        let stored = try await reopened.tasks(ids: ids, applicationID: application.id)
+        #expect(stored.count == ids.count, "every task answered is there after the store is reopened")
+        await reopened.close()
+    }
+
+    private static func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+}
