@@ -35,8 +35,8 @@ public final class SQLiteTaskStore: TaskStore {
         readOnly.busyMode = .timeout(10)
         readLanes = try (0..<2).map { _ in try DatabaseQueue(path: path, configuration: readOnly) }
         submits = SubmitGroup { items in try await pool.write { db in try Self.insertGroup(items, db) } }
-        let checkpointer = try WALCheckpointer(path: path)
-        try pool.writeWithoutTransaction { db in checkpointer.watch(db) }
+        let checkpointer = WALCheckpointer(path: path)
+        pool.writeWithoutTransaction { db in checkpointer.watch(db) }
         self.checkpointer = checkpointer
     }
 

@@ -15,7 +15,6 @@ final class WALCheckpointer: Sendable {
     let soon: Int32
     /// Frames in the log from which the writer checkpoints itself.
     let atMost: Int32
-    private let connection: DatabaseQueue
     private let wakeUps: AsyncStream<Void>.Continuation
     private let loop: Task<Void, Never>
     private let passes = PassCount()
@@ -23,23 +22,31 @@ final class WALCheckpointer: Sendable {
     /// Checkpoints run beside the writer so far (for tests).
     var passesMade: Int { passes.value.load(ordering: .relaxed) }
 
-    init(path: String, soon: Int32 = 1000, atMost: Int32 = 4000) throws {
+    /// `path`: the database; its connection is opened at the first wake-up (a store that is only read never needs it).
+    init(path: String, soon: Int32 = 1000, atMost: Int32 = 4000) {
         self.soon = soon
         self.atMost = atMost
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        let connection = try DatabaseQueue(path: path, configuration: configuration)
-        self.connection = connection
         let (wakeUps, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.wakeUps = continuation
         let passes = passes
         loop = Task.detached(priority: .utility) {
+            var connection: DatabaseQueue?
             for await _ in wakeUps {
-                // A PASSIVE checkpoint neither waits for locks nor blocks the writer; what it cannot copy yet (pages
-                // a reader still needs) the next one copies.
-                _ = try? await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-                passes.value.add(1, ordering: .relaxed)
+                do {
+                    if connection == nil {
+                        var configuration = Configuration()
+                        configuration.busyMode = .timeout(10)
+                        connection = try DatabaseQueue(path: path, configuration: configuration)
+                    }
+                    // A PASSIVE checkpoint neither waits for locks nor blocks the writer; what it cannot copy yet
+                    // (pages a reader still needs) the next one copies.
+                    _ = try await connection?.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+                    passes.value.add(1, ordering: .relaxed)
+                } catch {
+                    // Not copied this time: the next wake-up tries again, and past `atMost` the writer checkpoints.
+                }
             }
+            try? connection?.close()
         }
     }
 
@@ -61,7 +68,6 @@ final class WALCheckpointer: Sendable {
     func close() async {
         wakeUps.finish()
         await loop.value
-        try? connection.close()
     }
 }
 
