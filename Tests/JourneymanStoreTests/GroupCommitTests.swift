@@ -10,9 +10,7 @@ import Testing
 struct GroupCommitTests {
     @Test("Submits queued behind a busy writer commit as one group, and each refusal in it undoes only its own statements")
     func submitsQueuedBehindABusyWriterCommitAsOneGroup() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-group-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("journeyman.sqlite").path
+        let path = try makeSQLitePath("group")
         let store = try SQLiteTaskStore(path: path)
         // 2 credits a task: room for 11 tasks, of which one is taken before the group.
         let application = try await makeApplication(store, credits: 22)
@@ -85,9 +83,7 @@ struct GroupCommitTests {
 struct CheckpointTests {
     @Test("Many group commits leave the log bounded, checkpointed beside the writer, with every task kept")
     func manyGroupCommitsLeaveTheLogBounded() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-wal-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("journeyman.sqlite").path
+        let path = try makeSQLitePath("wal")
         let store = try SQLiteTaskStore(path: path)
         let application = try await makeApplication(store, credits: 1_000_000)
         let bounds = store.checkpoints

@@ -10,9 +10,7 @@ import Testing
 struct SQLiteLookupTests {
     @Test("A batch of ids is read by primary key, never by scanning all of the application's tasks")
     func aBatchOfIDsIsReadByPrimaryKey() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-lookup-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("journeyman.sqlite").path
+        let path = try makeSQLitePath("lookup")
         let store = try SQLiteTaskStore(path: path)
         let application = try await makeApplication(store, credits: 1000)
         let tasks = (0..<30).map { makeTask(application.id, createdAt: Double($0)) }

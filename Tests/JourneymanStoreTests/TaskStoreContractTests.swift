@@ -5,9 +5,14 @@ import Testing
 
 /// A fresh SQLite store in its own temporary directory.
 func makeSQLiteStore() throws -> SQLiteTaskStore {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-store-\(UUID().uuidString)")
+    try SQLiteTaskStore(path: makeSQLitePath())
+}
+
+/// The path of a database file in a new, empty temporary directory.
+func makeSQLitePath(_ name: String = "store") throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-\(name)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return try SQLiteTaskStore(path: directory.appendingPathComponent("journeyman.sqlite").path)
+    return directory.appendingPathComponent("journeyman.sqlite").path
 }
 
 func makeApplication(_ store: some TaskStore, credits: Int = 10) async throws -> Application {
@@ -595,9 +600,7 @@ struct ClosedStoreTests {
         let reopen: () throws -> any TaskStore
         switch kind {
         case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-close-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let path = directory.appendingPathComponent("journeyman.sqlite").path
+            let path = try makeSQLitePath("close")
             store = try SQLiteTaskStore(path: path)
             reopen = { try SQLiteTaskStore(path: path) }
         default:
@@ -623,9 +626,7 @@ struct ClosedStoreTests {
     }
 
     @Test func closingTheEmbeddedStoreMergesItsWriteAheadLogIntoTheFile() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journeyman-wal-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("journeyman.sqlite").path
+        let path = try makeSQLitePath("wal")
         let store = try SQLiteTaskStore(path: path)
         _ = try await makeApplication(store)
         let size = { ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int) ?? 0 }
