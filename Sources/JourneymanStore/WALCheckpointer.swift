@@ -76,7 +76,9 @@ private final class PassCount: Sendable {
     let value = Atomic<Int>(0)
 }
 
-/// The writer's WAL hook: `context` is the store's `WALCheckpointer`, which outlives the writer's connection.
+/// The writer's WAL hook: `context` is the store's `WALCheckpointer`, not retained. SQLite calls the hook only after a
+/// commit, and every commit is made for a caller of the store, which holds the store (and so the checkpointer) until
+/// it is answered; closing the pool checkpoints without a commit.
 private func walHook(_ context: UnsafeMutableRawPointer?, _ db: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ frames: Int32) -> Int32 {
     guard let context else { return SQLITE_OK }
     Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().committed(frames: frames, writer: db)
