@@ -111,8 +111,10 @@ public func buildApplication(
         store = try SQLiteTaskStore(path: configuration.databasePath)
         blobs = try sharedDirectory ?? FileBlobStore(directory: configuration.imagesDirectory)
     }
-    // One bounded pool for this server's CPU work: the local engine, codecs, thumbnails, masks, DNS.
-    let pool = CPUPool.bounded(threads: configuration.cpuThreads)
+    // One bounded pool for this server's CPU work: the local engine, codecs, thumbnails, masks, DNS. When its work
+    // ends, the memory that work freed goes back to the system (renders leave tens of megabytes in malloc's arenas).
+    let freedMemory = FreedMemory()
+    let pool = CPUPool.bounded(threads: configuration.cpuThreads, whenIdle: { freedMemory.workEnded() })
     let metrics = configuration.metrics == .off ? nil : ServerMetrics()
     metrics?.setWorkers(configuration.workers)
     let readiness = ServerReadiness()
@@ -222,6 +224,7 @@ public func buildApplication(
         services.append(
             WorkerService(worker: worker, signal: domain.workSignal, count: configuration.workers, instanceID: instanceID, logger: logger))
     }
+    services.append(MemoryReleaseService(freed: freedMemory))
     services.append(
         WebhookService(
             store: store, renderers: [MidjourneyRendering.format: rendering, ProxyRendering.format: proxyRendering], client: httpClient,

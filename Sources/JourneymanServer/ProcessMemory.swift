@@ -21,4 +21,19 @@ public enum ProcessMemory {
             return false
         #endif
     }
+
+    /// Gives the free memory of every malloc arena back to the system (glibc's `malloc_trim(0)`). Blocks under the
+    /// mapping threshold are freed into their thread's arena and stay resident: 18 grids rendered three at a time left
+    /// 27 MB of them, of which this returns 20 MB. Answers whether anything was returned (always false off glibc).
+    @discardableResult
+    public static func releaseFreeMemory() -> Bool {
+        #if canImport(Glibc)
+            // Declared in <malloc.h>, like `mallopt`.
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return false }
+            typealias MallocTrim = @convention(c) (Int) -> Int32
+            return unsafeBitCast(symbol, to: MallocTrim.self)(0) == 1
+        #else
+            return false
+        #endif
+    }
 }

@@ -26,6 +26,32 @@ struct CPUPoolTests {
         await pool.shutdown()
     }
 
+    @Test("The idle hook runs each time the last piece of work in progress ends, never while one is running")
+    func theIdleHookRunsWhenTheLastWorkEnds() async throws {
+        let concurrency = Concurrency()
+        let idle = Mutex<[Int]>([])
+        // The hook notes how many pieces of work were running when it was called: always none.
+        let pool = CPUPool.bounded(threads: 2, whenIdle: { idle.withLock { $0.append(concurrency.inside) } })
+        // Two pieces of work that overlap for certain (the first waits until the second has run), then one alone.
+        let secondRan = DispatchSemaphore(value: 0)
+        async let first: Void = pool.run {
+            concurrency.enter()
+            secondRan.wait()
+            concurrency.leave()
+        }
+        while concurrency.entered == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        try await pool.run {
+            concurrency.enter()
+            concurrency.leave()
+            secondRan.signal()
+        }
+        try await first
+        #expect(idle.withLock { $0 } == [0], "one idle moment after the overlapping two")
+        try await pool.run {}
+        #expect(idle.withLock { $0 } == [0, 0], "and one after the third")
+        await pool.shutdown()
+    }
+
     @Test func workRunsOnThePoolsOwnThreadsNotTheCallers() async throws {
         let pool = CPUPool.bounded(threads: 1)
         let caller = pthread_self()
@@ -97,6 +123,7 @@ private final class Concurrency: Sendable {
     }
 
     func leave() { state.withLock { $0.now -= 1 } }
+    var inside: Int { state.withLock { $0.now } }
     var most: Int { state.withLock { $0.most } }
     var entered: Int { state.withLock { $0.entered } }
 }

@@ -165,5 +165,43 @@ struct ProcessMemoryTests {
             #expect(!Self.isMapped(small), "a 1 MB block stays on the heap")
             free(small)
         }
+
+        /// The resident anonymous memory of this process, in bytes.
+        static func residentAnonymous() throws -> Int {
+            let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+            let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("RssAnon:") })
+            return try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])) * 1024
+        }
+
+        @Test("Releasing free memory gives back the free blocks inside a heap that cannot shrink from its top")
+        func releasingFreeMemoryGivesBackAFragmentedHeapsFreeBlocks() async throws {
+            // On a thread of its own, so that its blocks share one arena: 512 blocks of 64 KB (under the mapping
+            // threshold), each followed by a small one that stays, so that freeing the large ones leaves 32 MB of
+            // holes that the heap's top cannot return.
+            let released = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
+                let thread = Thread {
+                    continuation.resume(
+                        with: Result {
+                            var large: [UnsafeMutableRawPointer] = []
+                            var small: [UnsafeMutableRawPointer] = []
+                            for _ in 0..<512 {
+                                let block = try #require(malloc(64 << 10))
+                                memset(block, 1, 64 << 10)
+                                large.append(block)
+                                small.append(try #require(malloc(16)))
+                            }
+                            for block in large { free(block) }
+                            let before = try Self.residentAnonymous()
+                            ProcessMemory.releaseFreeMemory()
+                            let after = try Self.residentAnonymous()
+                            for block in small { free(block) }
+                            return before - after
+                        })
+                }
+                thread.start()
+            }
+            // Other tests run beside this one and allocate too: half of the 32 MB is the bar.
+            #expect(released >= 16 << 20, "\(released >> 20) MB given back")
+        }
     #endif
 }

@@ -16,9 +16,10 @@ public struct CPUPool: Sendable {
         self.owner = owner
     }
 
-    /// A pool of exactly `threads` threads (at least one), started now.
-    public static func bounded(threads: Int) -> CPUPool {
-        CPUPool(owner: CPUThreads(count: max(1, threads)))
+    /// A pool of exactly `threads` threads (at least one), started now. `whenIdle` runs on a pool thread each time the
+    /// last `run` in progress ends (a server gives freed memory back to the system there).
+    public static func bounded(threads: Int, whenIdle: (@Sendable () -> Void)? = nil) -> CPUPool {
+        CPUPool(owner: CPUThreads(count: max(1, threads), whenIdle: whenIdle))
     }
 
     /// NIO's process-wide thread pool, for callers that build parts without a server (a library caller, a benchmark).
@@ -36,7 +37,12 @@ public struct CPUPool: Sendable {
 
     /// Runs `work` off the caller's thread and answers its result. On a pool shut down, throws `CancellationError`.
     public func run<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-        try await threads.runIfActive(work)
+        guard let owner else { return try await threads.runIfActive(work) }
+        return try await owner.pool.runIfActive {
+            owner.began()
+            defer { owner.ended() }
+            return try work()
+        }
     }
 
     /// Runs `body` for every index in `0..<iterations` and returns when all have run: on the calling thread, and on as
@@ -100,11 +106,24 @@ private final class SharedIterations: Sendable {
 private final class CPUThreads: Sendable {
     let pool: NIOThreadPool
     let count: Int
+    private let whenIdle: (@Sendable () -> Void)?
+    private let running = Atomic<Int>(0)
 
-    init(count: Int) {
+    init(count: Int, whenIdle: (@Sendable () -> Void)?) {
         self.count = count
+        self.whenIdle = whenIdle
         pool = NIOThreadPool(numberOfThreads: count)
         pool.start()
+    }
+
+    /// A `run` starts on a pool thread.
+    func began() {
+        running.add(1, ordering: .relaxed)
+    }
+
+    /// A `run` ended on a pool thread; the last one of those in progress calls `whenIdle`.
+    func ended() {
+        if running.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { whenIdle?() }
     }
 
     deinit {
