@@ -174,23 +174,24 @@ struct ProcessMemoryTests {
 
         @Test("Releasing free memory gives back the free blocks inside a heap that cannot shrink from its top")
         func releasingFreeMemoryGivesBackAFragmentedHeapsFreeBlocks() throws {
-            // 512 blocks of 64 KB (under the mapping threshold), each followed by a small one that stays, so that
-            // freeing the large ones leaves holes that the heap's top cannot return. Each hole's middle page is watched.
+            // 1,024 blocks of 64 KB (under the mapping threshold); every other one is freed while its neighbours stay,
+            // so the holes can neither merge nor sit at the heap's top, and only a trim gives their pages back. Each
+            // hole's middle page is watched.
             let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-            var large: [UnsafeMutableRawPointer] = []
-            var small: [UnsafeMutableRawPointer] = []
-            for _ in 0..<512 {
+            var blocks: [UnsafeMutableRawPointer] = []
+            for _ in 0..<1024 {
                 let block = try #require(malloc(64 << 10))
                 memset(block, 1, 64 << 10)
-                large.append(block)
-                small.append(try #require(malloc(16)))
+                blocks.append(block)
             }
-            let middles = large.map { UnsafeMutableRawPointer(bitPattern: (Int(bitPattern: $0) + (32 << 10)) / pageSize * pageSize)! }
-            for block in large { free(block) }
+            let freed = stride(from: 0, to: blocks.count, by: 2).map { blocks[$0] }
+            let kept = stride(from: 1, to: blocks.count, by: 2).map { blocks[$0] }
+            let middles = freed.map { UnsafeMutableRawPointer(bitPattern: (Int(bitPattern: $0) + (32 << 10)) / pageSize * pageSize)! }
+            for block in freed { free(block) }
             let before = Self.residentPages(middles)
             ProcessMemory.releaseFreeMemory()
             let after = Self.residentPages(middles)
-            for block in small { free(block) }
+            for block in kept { free(block) }
             #expect(before > 500, "freed blocks stay resident until trimmed: \(before) of 512")
             // Another test's thread may take some of the holes again at once: most stay given back.
             #expect(after < before / 2, "\(before - after) of \(before) pages given back")
