@@ -11,8 +11,8 @@ import Synchronization
 /// Task ids name a task's images, which are served without a token (API.md: "their names are unguessable task UUIDs"),
 /// so the bits must be unpredictable even to someone who has seen every other id. Foundation's `UUID()` gets them
 /// right but on Linux opens and reads `/dev/urandom` for every id (that open was 4 % of a cached retrieve's time, for
-/// the trace id alone). Here the bits come from a 4 KiB buffer that one read of `/dev/urandom` (opened once) refills after 256 ids; each
-/// byte of it is handed out once.
+/// the trace id alone). Here the bits come from a 4 KiB buffer that one read of `/dev/urandom` (opened once) refills
+/// after 256 ids; each byte of it is handed out once.
 public enum RandomUUID {
     private static let pool = Mutex(RandomPool())
 
@@ -42,26 +42,23 @@ public enum RandomUUID {
 }
 
 /// 4 KiB of the kernel's random bytes, handed out 16 at a time and refilled whole when used up.
-private struct RandomPool: ~Copyable {
-    private static let words = 512
-    private let buffer = UnsafeMutablePointer<UInt64>.allocate(capacity: RandomPool.words)
-    private var used = RandomPool.words
-
-    deinit { buffer.deallocate() }
+private struct RandomPool {
+    private var words = [UInt64](repeating: 0, count: 512)
+    private var used = 512
 
     /// Two words never handed out before.
     mutating func next() -> (UInt64, UInt64) {
-        if used == Self.words {
-            Self.fill(UnsafeMutableRawBufferPointer(start: buffer, count: Self.words * 8))
+        if used == words.count {
+            words.withUnsafeMutableBytes { Self.fill($0) }
             used = 0
         }
         defer {
             // Handed out once: clear what leaves the pool.
-            buffer[used] = 0
-            buffer[used + 1] = 0
+            words[used] = 0
+            words[used + 1] = 0
             used += 2
         }
-        return (buffer[used], buffer[used + 1])
+        return (words[used], words[used + 1])
     }
 
     /// `/dev/urandom`, opened once for the life of the process (-1 if it cannot be opened).
