@@ -94,8 +94,21 @@ struct LiveServer: Sendable {
     }
 }
 
-/// A port nobody listens on now: the system picks it for a socket that is closed at once.
+/// Ports `freePort` has handed out in this process.
+private let handedOutPorts = Mutex<Set<Int>>([])
+
+/// A port nobody listens on now: the system picks it for a socket that is closed at once. Tests run in parallel and
+/// bind their port a little later, and the system may pick a port it picked a moment before: a port is never handed out
+/// twice in one process, so two servers of this process never race for one port.
 func freePort() throws -> Int {
+    for _ in 0..<100 {
+        let port = try systemPickedPort()
+        if handedOutPorts.withLock({ $0.insert(port).inserted }) { return port }
+    }
+    throw TestFailure("no port not handed out before")
+}
+
+private func systemPickedPort() throws -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { throw TestFailure("socket() failed") }
     defer { close(descriptor) }

@@ -57,8 +57,21 @@ final class ServeProcess {
     }
 }
 
-/// A free loopback port, found by binding to port 0.
+/// Ports `freePort` has handed out in this process.
+private let handedOutPorts = Mutex<Set<Int>>([])
+
+/// A free loopback port, found by binding to port 0. Tests run in parallel and bind their port a little later, and the
+/// system may pick a port it picked a moment before: a port is never handed out twice in one process, so two servers of
+/// this process never race for one port.
 func freePort() throws -> Int {
+    for _ in 0..<100 {
+        let port = try systemPickedPort()
+        if handedOutPorts.withLock({ $0.insert(port).inserted }) { return port }
+    }
+    throw CommandLineFailure(message: "no port not handed out before")
+}
+
+private func systemPickedPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
